@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+/**
+ * Starts Plumbline's language server (dist/server.js) in its own Node process over IPC. Its log
+ * lines and, with `plumbline.trace.server`, the LSP traffic go to the Plumbline output channel.
+ */
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // The guard and trace codes look at files of every language, plans at markdown.
+    documentSelector: [{ scheme: 'file' }],
+    outputChannel: output,
+    traceOutputChannel: output,
+  };
+  // The id "plumbline" makes the client read the `plumbline.trace.server` setting.
+  return new LanguageClient('plumbline', 'Plumbline Language Server', serverOptions, clientOptions);
+}

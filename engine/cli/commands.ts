@@ -1,0 +1,19 @@
+import type { Command } from './command';
+import { version } from '../version';
+
+/**
+ * Every `plumbline` command, in the order `--help` lists them. Later capabilities (plans, guard,
+ * trace codes, agent runs, hub) each add their commands here.
+ */
+export const commands: readonly Command[] = [
+  {
+    name: 'version',
+    summary: 'print the version of Plumbline',
+    usage: 'version [--json]',
+    options: { json: { type: 'boolean' } },
+    async run({ values, stdout }) {
+      stdout.write(values.json ? `${JSON.stringify({ version })}\n` : `plumbline ${version}\n`);
+      return 0;
+    },
+  },
+];

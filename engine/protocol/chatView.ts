@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { messageSet, messageType, type MessageOf } from './messages';
+
+/**
+ * Messages between the Chat webview view and the extension host. Compiled into both bundles;
+ * each side validates what it receives against these declarations.
+ */
+
+// ── webview → host ──────────────────────────────────────────────────────────
+
+/** Sent by the webview once it has rendered and can receive state. */
+export const Ready = messageType('ready', z.object({}).strict());
+
+/** Sent by the webview when the person asks to see Plumbline's log. */
+export const ShowOutput = messageType('showOutput', z.object({}).strict());
+
+/**
+ * Sent by the webview when it received a message it could not accept, so that the problem lands
+ * in the one Plumbline log instead of a devtools console nobody has open.
+ */
+export const ReportProblem = messageType('reportProblem', z.object({ message: z.string().max(2000) }).strict());
+
+export const fromWebview = messageSet(Ready, ShowOutput, ReportProblem);
+export type FromWebview = MessageOf<(typeof fromWebview.types)[number]>;
+
+// ── host → webview ──────────────────────────────────────────────────────────
+
+/** Sent by the host in answer to `ready`, and whenever what the view shows changes. */
+export const State = messageType(
+  'state',
+  z
+    .object({
+      version: z.string(),
+      workspaceName: z.string().nullable(),
+    })
+    .strict(),
+);
+
+export const toWebview = messageSet(State);
+export type ToWebview = MessageOf<(typeof toWebview.types)[number]>;

@@ -1,0 +1,62 @@
+// Bundles Plumbline: node esbuild.mjs [--watch] [--production]
+//   dist/client.js        the extension (CommonJS, `vscode` external)
+//   dist/server.js        the language server, its own process
+//   dist/cli.js           the `plumbline` CLI
+//   dist/webviews/*.js    one browser bundle per webview, plus the codicon font they use
+//   dist/test/vscode/*.js the extension-test suite (not in --production builds)
+import * as esbuild from 'esbuild';
+import { chmod, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const pkg = JSON.parse(await readFile('package.json', 'utf8'));
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  define: { PLUMBLINE_VERSION: JSON.stringify(pkg.version) },
+};
+
+/** @type {esbuild.BuildOptions} */
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
+const testEntries = production
+  ? []
+  : (await readdir('test/vscode/suite')).filter((f) => f.endsWith('.ts')).map((f) => path.join('test/vscode/suite', f));
+
+const builds = [
+  { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'engine/cli/bin.ts' }, outdir: 'dist' },
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    entryPoints: { chat: 'webviews/chat/main.ts' },
+    outdir: 'dist/webviews',
+    tsconfig: 'webviews/tsconfig.json',
+  },
+  ...(testEntries.length
+    ? [{ ...node, entryPoints: testEntries, outdir: 'dist/test/vscode', external: ['vscode', 'mocha'] }]
+    : []),
+];
+
+await rm('dist', { recursive: true, force: true });
+await mkdir('dist/webviews', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) {
+  await copyFile(path.join('node_modules/@vscode/codicons/dist', file), path.join('dist/webviews', file));
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('esbuild: watching for changes (Ctrl-C to stop)');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await chmod('dist/cli.js', 0o755);
+}
