@@ -1,0 +1,200 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A real VS Code (the server inside the npm package code-server, with its Node extension host
+ * and web workbench), installed into a cache folder on first use. Used by the extension-test
+ * runner and by `npm start`.
+ *
+ * Why code-server: desktop VS Code cannot be downloaded on machines that reach only the npm
+ * registry and Debian's packages, but code-server's package carries the VS Code server.
+ * 4.99.x is the last line that runs on Node 20 (VS Code 1.99.3).
+ */
+export const codeServerVersion = '4.99.4';
+/** The @vscode/ripgrep that code-server 4.99.4 pulls in, and the release asset it downloads. */
+const ripgrep = { packageVersion: '1.15.11', asset: 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz' };
+
+export function cacheRoot(): string {
+  return process.env.PLUMBLINE_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'plumbline');
+}
+
+/** Installs code-server into the cache if it is not there yet; returns the path of server-main.js. */
+export async function ensureCodeServer(say: (line: string) => void): Promise<string> {
+  const dir = path.join(cacheRoot(), `code-server-${codeServerVersion}`);
+  const serverMain = path.join(dir, 'node_modules/code-server/lib/vscode/out/server-main.js');
+  const marker = path.join(dir, '.installed');
+  if (existsSync(serverMain) && existsSync(marker)) return serverMain;
+
+  say(`Installing code-server ${codeServerVersion} into ${dir} (first run only, about a minute)…`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await seedRipgrepCache();
+  await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'plumbline-code-server', private: true }));
+  const logFile = path.join(dir, 'install.log');
+  const result = spawnSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--no-save', `code-server@${codeServerVersion}`],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: {
+        ...process.env,
+        // code-server's postinstall runs `npm install` for VS Code's own dependencies (native
+        // modules built with node-gyp); npm 11 blocks dependency install scripts unless allowed,
+        // and the nested installs have no package.json of ours to allow them in.
+        npm_config_dangerously_allow_all_scripts: 'true',
+        npm_config_unsafe_perm: 'true',
+        npm_config_yes: 'true',
+      },
+    },
+  );
+  await writeFile(logFile, `${result.stdout ?? ''}\n${result.stderr ?? ''}`);
+  if (result.status !== 0 || !existsSync(serverMain)) {
+    const tail = `${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`installing code-server failed (exit ${result.status}); log: ${logFile}\n${tail}`);
+  }
+  await writeFile(marker, new Date().toISOString());
+  return serverMain;
+}
+
+/**
+ * @vscode/ripgrep's postinstall downloads rg from GitHub unless its cache folder already holds the
+ * release asset; put Debian's rg there under that name.
+ */
+async function seedRipgrepCache(): Promise<void> {
+  const rg = spawnSync('sh', ['-c', 'command -v rg'], { encoding: 'utf8' }).stdout.trim();
+  if (!rg) throw new Error('ripgrep is missing: install the Debian package "ripgrep" (apt-get install ripgrep)');
+  const cache = path.join(os.tmpdir(), `vscode-ripgrep-cache-${ripgrep.packageVersion}`);
+  if (existsSync(path.join(cache, ripgrep.asset))) return;
+  const staging = await mkdtemp(path.join(os.tmpdir(), 'plumbline-rg-'));
+  await copyFile(rg, path.join(staging, 'rg'));
+  await mkdir(cache, { recursive: true });
+  const tar = spawnSync('tar', ['czf', path.join(cache, ripgrep.asset), '-C', staging, 'rg']);
+  await rm(staging, { recursive: true, force: true });
+  if (tar.status !== 0) throw new Error(`could not pack rg for @vscode/ripgrep: ${tar.stderr}`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface CodeServerOptions {
+  serverMain: string;
+  port: number;
+  userDataDir: string;
+  extensionsDir: string;
+  /** Written to <userDataDir>/User/settings.json before start. */
+  settings: Record<string, unknown>;
+  /** Extra environment for the server, which its extension host inherits. */
+  env?: Record<string, string>;
+  /** Receives the server's stdout and stderr. */
+  output: (chunk: string) => void;
+}
+
+export interface CodeServer {
+  port: number;
+  process: ChildProcess;
+  /** Stops the server and its children (extension host, language servers). */
+  stop(): Promise<void>;
+}
+
+/** Starts the VS Code server on 127.0.0.1 without auth and waits until it serves the workbench. */
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  await mkdir(path.join(options.userDataDir, 'User'), { recursive: true });
+  await mkdir(options.extensionsDir, { recursive: true });
+  await writeFile(path.join(options.userDataDir, 'User', 'settings.json'), JSON.stringify(options.settings, null, 2));
+  const child = spawn(
+    process.execPath,
+    [
+      options.serverMain,
+      '--host', '127.0.0.1',
+      '--port', String(options.port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--disable-workspace-trust',
+      '--disable-telemetry',
+      '--user-data-dir', options.userDataDir,
+      '--extensions-dir', options.extensionsDir,
+    ],
+    // Its own process group, so stop() ends the extension host and language servers with it.
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+  );
+  const server: CodeServer = { port: options.port, process: child, stop: () => stopProcessGroup(child) };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error('the VS Code server did not start within 60 s')), 60_000);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      void server.stop().finally(() => reject(err));
+    };
+    const onData = (data: Buffer) => {
+      const text = data.toString();
+      options.output(text);
+      if (/Extension host agent listening on|Web UI available at/.test(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (data: Buffer) => options.output(data.toString()));
+    child.once('exit', (code) => fail(new Error(`the VS Code server exited early (code ${code})`)));
+  });
+  return server;
+}
+
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const pid = child.pid;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5_000).unref());
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    signal('SIGKILL');
+    await exited;
+  }
+  // The extension host and language servers may outlive the server's main process briefly.
+  signal('SIGKILL');
+}
+
+/** The workbench URL for a folder, optionally loading an extension under development and its tests. */
+export function workbenchUrl(port: number, folder: string, dev?: { extensionPath: string; testsPath?: string }): string {
+  const url = new URL(`http://127.0.0.1:${port}/`);
+  url.searchParams.set('folder', folder);
+  if (dev) {
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload: [string, string][] = [['extensionDevelopmentPath', remote(dev.extensionPath)]];
+    if (dev.testsPath) payload.push(['extensionTestsPath', remote(dev.testsPath)]);
+    url.searchParams.set('payload', JSON.stringify(payload));
+  }
+  return url.toString();
+}
+
+/** Settings that keep the workbench quiet and predictable: no welcome page, no update checks. */
+export const quietSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'security.workspace.trust.enabled': false,
+  'chat.commandCenter.enabled': false,
+};

@@ -1,0 +1,200 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { z } from 'zod';
+import { ensureCodeServer, freePort, quietSettings, startCodeServer, workbenchUrl, type CodeServer } from '../../../scripts/codeServer';
+import { launchChromium } from '../../chromium';
+import { deepText, findWebviewFrame, postFromWebview } from './page';
+import {
+  LogRequest,
+  RunResult,
+  ScreenshotRequest,
+  TestEvent,
+  WebviewPostRequest,
+  WebviewTextRequest,
+  WorkbenchTextRequest,
+} from './protocol';
+
+/**
+ * Runs the extension tests (dist/test/vscode) inside a real VS Code: the VS Code server from
+ * code-server, its workbench opened by headless Chromium with the extension under development
+ * and the test suite named in the URL's payload. The tests report to this process over loopback
+ * HTTP and ask it for screenshots and for what the page shows. Exits non-zero on any failure,
+ * on no result, and on a timeout; always stops the server and the browser.
+ */
+const root = path.resolve(__dirname, '../../..');
+const artifacts = path.join(root, 'test/artifacts');
+const timeoutMs = Number(process.env.PLUMBLINE_VSCODE_TEST_TIMEOUT_MS ?? 300_000);
+
+async function main(): Promise<number> {
+  const suite = path.join(root, 'dist/test/vscode/index.js');
+  if (!existsSync(path.join(root, 'dist/client.js')) || !existsSync(suite)) {
+    console.error('vscode tests: dist/ is not built; run `npm run build` first');
+    return 1;
+  }
+  const serverMain = await ensureCodeServer((line) => console.log(line));
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'plumbline-vscode-test-'));
+  const workspace = path.join(tmp, 'demo');
+  await cp(path.join(root, 'demo'), workspace, { recursive: true });
+  await mkdir(artifacts, { recursive: true });
+  const serverLog: string[] = [];
+
+  let browser: Browser | undefined;
+  let server: CodeServer | undefined;
+  const results = createResults();
+  const runnerHttp = await startRunnerServer(() => page, tmp, results);
+  let page: Page | undefined;
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    runnerHttp.close();
+    await writeFile(path.join(artifacts, 'vscode-server.log'), serverLog.join(''));
+    await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const port = await freePort();
+    server = await startCodeServer({
+      serverMain,
+      port,
+      userDataDir: path.join(tmp, 'user'),
+      extensionsDir: path.join(tmp, 'extensions'),
+      settings: quietSettings,
+      env: { PLUMBLINE_TEST_RUNNER_URL: runnerHttp.url },
+      output: (chunk) => serverLog.push(chunk),
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (err) => serverLog.push(`[page error] ${err.message}\n`));
+    const url = workbenchUrl(port, workspace, { extensionPath: root, testsPath: suite });
+    await page.goto(url);
+    const serverExit = new Promise<never>((_, reject) =>
+      server?.process.once('exit', (code) => reject(new Error(`the VS Code server exited (code ${code})`))),
+    );
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no result within ${timeoutMs / 1000} s`)), timeoutMs).unref(),
+    );
+    const result = await Promise.race([results.done, serverExit, timeout]);
+    console.log(`\n${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} skipped` : ''}`);
+    return result.failed === 0 && result.passed > 0 ? 0 : 1;
+  } catch (err) {
+    console.error(`vscode tests: ${err instanceof Error ? err.message : String(err)}`);
+    if (page) await page.screenshot({ path: path.join(artifacts, 'vscode-failure.png') }).catch(() => undefined);
+    console.error(`(server log: test/artifacts/vscode-server.log)`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
+  }
+}
+
+function createResults() {
+  let resolve!: (result: z.infer<typeof RunResult>) => void;
+  const done = new Promise<z.infer<typeof RunResult>>((r) => (resolve = r));
+  return { done, resolve };
+}
+
+/** The loopback HTTP server the tests talk to; each route validates its body with zod. */
+async function startRunnerServer(
+  getPage: () => Page | undefined,
+  tmp: string,
+  results: ReturnType<typeof createResults>,
+): Promise<{ url: string; close(): void }> {
+  const routes: Record<string, (body: unknown, page: Page) => Promise<unknown>> = {
+    '/event': async (body) => {
+      const event = TestEvent.parse(body);
+      const mark = { passed: '✔', failed: '✘', pending: '-' }[event.state];
+      console.log(`  ${mark} ${event.title}${event.durationMs ? ` (${event.durationMs} ms)` : ''}`);
+      if (event.error) console.log(event.error.replace(/^/gm, '      '));
+      return {};
+    },
+    '/result': async (body) => {
+      results.resolve(RunResult.parse(body));
+      return {};
+    },
+    '/screenshot': async (body, page) => {
+      const { name } = ScreenshotRequest.parse(body);
+      const file = path.join(artifacts, `${name}.png`);
+      await page.screenshot({ path: file });
+      return { file };
+    },
+    '/workbench-text': async (body, page) => {
+      const { selector } = WorkbenchTextRequest.parse(body);
+      const text = await page.locator(selector).first().innerText({ timeout: 5_000 }).catch(() => '');
+      return { text };
+    },
+    '/webview-text': async (body, page) => {
+      const { title } = WebviewTextRequest.parse(body);
+      return { text: await deepText(await findWebviewFrame(page, title)) };
+    },
+    '/webview-post': async (body, page) => {
+      const { title, message } = WebviewPostRequest.parse(body);
+      await postFromWebview(await findWebviewFrame(page, title), message);
+      return {};
+    },
+    '/log': async (body) => {
+      const { channel } = LogRequest.parse(body);
+      return { text: await readChannelLog(path.join(tmp, 'user', 'logs'), channel) };
+    },
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const route = routes[req.url ?? ''];
+      const page = getPage();
+      const reply = (status: number, value: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(value));
+      };
+      if (!route || req.method !== 'POST') return reply(404, { error: `no route ${req.method} ${req.url}` });
+      if (!page) return reply(503, { error: 'the page is not open yet' });
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return reply(400, { error: 'body is not JSON' });
+      }
+      route(body, page).then(
+        (value) => reply(200, value),
+        (err: unknown) => reply(500, { error: err instanceof Error ? err.message : String(err) }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+/** Output channels with `log: true` write `<n>-<Channel name>.log` files under the logs folder. */
+async function readChannelLog(logsDir: string, channel: string): Promise<string> {
+  const found: string[] = [];
+  const walk = async (dir: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.name.endsWith(`-${channel}.log`) || entry.name === `${channel}.log`) found.push(full);
+    }
+  };
+  await walk(logsDir);
+  const texts = await Promise.all(found.map((file) => readFile(file, 'utf8')));
+  return texts.join('\n');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`vscode tests: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

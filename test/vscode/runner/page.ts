@@ -1,0 +1,55 @@
+import type { Frame, Page } from 'playwright-core';
+
+/**
+ * Reading the workbench the way a person sees it. Webviews live in nested iframes: an outer
+ * `index.html` frame owned by VS Code and, inside it, the frame holding the view's own page.
+ */
+export async function findWebviewFrame(page: Page, title: string, timeoutMs = 15_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (!frame.url().includes('/webview/') || frame.url().includes('index.html')) continue;
+      const frameTitle = await frame.title().catch(() => '');
+      if (frameTitle === title) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview titled "${title}" is open`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * All text under the body, descending into shadow roots (lit components render there). A string,
+ * not a function: tsx would wrap a function's inner helpers in its `__name` helper, which does
+ * not exist in the page.
+ */
+const deepTextScript = `(() => {
+  const parts = [];
+  const walk = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const text = node.textContent.trim();
+      if (text) parts.push(text);
+      return;
+    }
+    if (node instanceof Element) {
+      if (node.tagName === 'STYLE' || node.tagName === 'SCRIPT') return;
+      if (node.shadowRoot) node.shadowRoot.childNodes.forEach(walk);
+    }
+    node.childNodes.forEach(walk);
+  };
+  walk(document.body);
+  return parts.join(' ');
+})()`;
+
+export function deepText(frame: Frame): Promise<string> {
+  return frame.evaluate<string>(deepTextScript);
+}
+
+/** Posts a message from inside a webview through VS Code's own webview → host channel. */
+export async function postFromWebview(frame: Frame, message: unknown): Promise<void> {
+  const outer = frame.parentFrame();
+  if (!outer) throw new Error('webview frame has no host frame');
+  await outer.evaluate((data) => {
+    const post = (window as unknown as Record<string, (channel: string, data: unknown) => void>).__vscode_post_message__;
+    post('onmessage', { message: data });
+  }, message);
+}

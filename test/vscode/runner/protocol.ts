@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * What the extension tests (inside VS Code's extension host) and the runner (outside, driving
+ * the browser) say to each other over the runner's loopback HTTP server. The tests cannot see
+ * the page, so they ask the runner to look at it for them.
+ */
+export const TestEvent = z.object({
+  state: z.enum(['passed', 'failed', 'pending']),
+  title: z.string(),
+  durationMs: z.number().optional(),
+  error: z.string().optional(),
+});
+
+export const RunResult = z.object({ passed: z.number(), failed: z.number(), pending: z.number() });
+
+/** POST /screenshot: saves test/artifacts/<name>.png of the whole workbench. */
+export const ScreenshotRequest = z.object({ name: z.string().regex(/^[\w.-]+$/) });
+
+/** POST /workbench-text: the visible text of the first element matching a CSS selector. */
+export const WorkbenchTextRequest = z.object({ selector: z.string() });
+
+/** POST /webview-text: the text (shadow DOM included) of the webview whose page title is `title`. */
+export const WebviewTextRequest = z.object({ title: z.string() });
+
+/**
+ * POST /webview-post: sends `message` from inside the webview titled `title`, through the same
+ * channel acquireVsCodeApi().postMessage uses, so the host sees exactly what a webview could send.
+ */
+export const WebviewPostRequest = z.object({ title: z.string(), message: z.unknown() });
+
+/** POST /log: the text of the output channel's log file named `channel`, as the person sees it. */
+export const LogRequest = z.object({ channel: z.string() });
+
+export const TextResponse = z.object({ text: z.string() });

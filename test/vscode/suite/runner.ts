@@ -1,0 +1,61 @@
+/**
+ * The tests' line to the runner outside VS Code (test/vscode/runner): it owns the browser, so
+ * it looks at the page for us. Absent when the suite runs on desktop VS Code through
+ * .vscode-test.mjs; then `available` is false and page checks are skipped with a note.
+ */
+const base = process.env.PLUMBLINE_TEST_RUNNER_URL;
+
+export const available = base !== undefined;
+
+export async function ask<T = { text: string }>(route: string, body: unknown): Promise<T> {
+  if (!base) throw new Error('no test runner: this check needs the browser harness (npm run test:vscode)');
+  const response = await fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const value = (await response.json()) as T & { error?: string };
+  if (!response.ok) throw new Error(`runner ${route}: ${value.error ?? response.status}`);
+  return value;
+}
+
+/** Saves test/artifacts/<name>.png of the workbench as it is now. */
+export async function screenshot(name: string): Promise<void> {
+  if (available) await ask('/screenshot', { name });
+}
+
+export async function workbenchText(selector: string): Promise<string> {
+  return (await ask('/workbench-text', { selector })).text;
+}
+
+export async function webviewText(title: string): Promise<string> {
+  return (await ask('/webview-text', { title })).text;
+}
+
+export async function postFromWebview(title: string, message: unknown): Promise<void> {
+  await ask('/webview-post', { title, message });
+}
+
+export async function channelLog(channel: string): Promise<string> {
+  return (await ask('/log', { channel })).text;
+}
+
+/** Polls `check` until it returns a truthy value or the time is up; returns the last value. */
+export async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
