@@ -1,3 +1,4 @@
+import '../shared/zodJitless';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import './chatApp';

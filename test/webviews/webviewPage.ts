@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { newNonce, webviewHtml, type WebviewName } from '../../client/webviewHtml';
+import { launchChromium } from '../chromium';
+
+/**
+ * A built webview (dist/webviews/<name>.js) in headless Chromium, in the very page the extension
+ * serves (same HTML, same CSP), on a loopback HTTP server. In place of VS Code's webview host,
+ * the page gets an acquireVsCodeApi that records what the view posts; tests send host messages
+ * with `fromHost`. Whole-product checks against the real host are in test/vscode.
+ */
+export interface WebviewUnderTest {
+  page: Page;
+  /** Messages the view posted to the host, in order. */
+  posted(): Promise<unknown[]>;
+  fromHost(message: unknown): Promise<void>;
+  /** CSP violations the page reported. */
+  violations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const dist = path.resolve(__dirname, '../../dist/webviews');
+const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+
+/** Stands in for VS Code's webview host: defined before the bundle runs, with the page's nonce. */
+const fakeHostScript = `
+  window.__posted = [];
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  let state;
+  let acquired = false;
+  window.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
+    acquired = true;
+    return {
+      postMessage: (message) => window.__posted.push(structuredClone(message)),
+      getState: () => state,
+      setState: (s) => (state = s),
+    };
+  };`;
+
+let browser: Browser | undefined;
+
+export async function openWebview(name: WebviewName, title: string): Promise<WebviewUnderTest> {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/') {
+      const origin = `http://${req.headers.host}`;
+      const nonce = newNonce();
+      const html = webviewHtml({
+        title,
+        cspSource: origin,
+        scriptUri: `${origin}/webviews/${name}.js`,
+        codiconsUri: `${origin}/webviews/codicon.css`,
+        nonce,
+      }).replace('<body>', `<body>\n<script nonce="${nonce}">${fakeHostScript}</script>`);
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(html);
+      return;
+    }
+    const file = path.join(dist, path.normalize(url.pathname.replace(/^\/webviews\//, '')));
+    if (!file.startsWith(dist)) return void res.writeHead(403).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  browser ??= await launchChromium();
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${port}/`);
+  return {
+    page,
+    posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
+    fromHost: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
+    violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+    async close() {
+      await page.close();
+      server.close();
+    },
+  };
+}
+
+export async function closeBrowser(): Promise<void> {
+  await browser?.close();
+  browser = undefined;
+}
