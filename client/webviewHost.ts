@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../engine/log';
-import { dispatch, type MessageHandlers, type MessageOf, type MessageSet, type MessageType } from '../engine/protocol/messages';
+import { type MessageHandlers, type MessageOf, type MessageSet, type MessageType } from '../engine/protocol/messages';
 import { newNonce, webviewHtml, type WebviewName } from './webviewHtml';
 
 /**
@@ -38,7 +38,7 @@ export function connectWebview<In extends readonly MessageType[], Out extends re
       return;
     }
     try {
-      await dispatch(handlers, parsed.message);
+      await protocol.fromWebview.dispatch(handlers, parsed.message);
     } catch (err) {
       log.error(`${view} view: handling "${parsed.message.method}" failed: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -197,4 +197,5 @@ export const quietSettings = {
   'telemetry.telemetryLevel': 'off',
   'security.workspace.trust.enabled': false,
   'chat.commandCenter.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
 };

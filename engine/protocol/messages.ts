@@ -27,6 +27,8 @@ export interface MessageSet<T extends readonly MessageType[]> {
   readonly types: T;
   /** Validates an unknown value as one of the set's messages. Never throws. */
   parse(raw: unknown): ParseResult<MessageOf<T[number]>>;
+  /** Calls the handler for an already validated message. */
+  dispatch(handlers: MessageHandlers<T>, message: MessageOf<T[number]>): void | Promise<void>;
 }
 
 export type ParseResult<V> = { ok: true; message: V } | { ok: false; error: string };
@@ -54,6 +56,10 @@ export function messageSet<const T extends readonly MessageType[]>(...types: T):
       }
       return { ok: true, message: { method: type.method, params: params.data } as MessageOf<T[number]> };
     },
+    dispatch(handlers, message) {
+      const handler = (handlers as Record<string, (params: unknown) => void | Promise<void>>)[message.method];
+      return handler(message.params);
+    },
   };
 }
 
@@ -61,12 +67,3 @@ export function messageSet<const T extends readonly MessageType[]>(...types: T):
 export type MessageHandlers<T extends readonly MessageType[]> = {
   [M in T[number]['method']]: (params: z.infer<Extract<T[number], { method: M }>['params']>) => void | Promise<void>;
 };
-
-/** Calls the handler for an already validated message. */
-export function dispatch<T extends readonly MessageType[]>(
-  handlers: MessageHandlers<T>,
-  message: MessageOf<T[number]>,
-): void | Promise<void> {
-  const handler = (handlers as Record<string, (params: unknown) => void | Promise<void>>)[message.method];
-  return handler(message.params);
-}

@@ -31,7 +31,9 @@ export function startServer(): ServerUnderTest {
   const child = spawn(process.execPath, [bin, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const logs: LogMessageParams[] = [];
-  connection.onNotification(LogMessageNotification.type, (params) => logs.push(params));
+  connection.onNotification(LogMessageNotification.type, (params: LogMessageParams) => {
+    logs.push(params);
+  });
   connection.listen();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { fromWebview, toWebview } from '../../engine/protocol/chatView';
-import { dispatch } from '../../engine/protocol/messages';
 
 describe('the webview message protocol', () => {
   it('accepts a declared message and types its params', () => {
@@ -37,7 +36,7 @@ describe('the webview message protocol', () => {
     const seen: string[] = [];
     const parsed = fromWebview.parse({ method: 'reportProblem', params: { message: 'hello' } });
     assert.ok(parsed.ok);
-    await dispatch(
+    await fromWebview.dispatch(
       {
         ready: () => void seen.push('ready'),
         showOutput: () => void seen.push('showOutput'),

@@ -1,4 +1,4 @@
-import { dispatch, type MessageHandlers, type MessageOf, type MessageSet, type MessageType } from '../../engine/protocol/messages';
+import { type MessageHandlers, type MessageOf, type MessageSet, type MessageType } from '../../engine/protocol/messages';
 
 /** The API VS Code injects into a webview; acquireVsCodeApi() may be called only once per load. */
 interface VsCodeApi {
@@ -35,9 +35,13 @@ export function connectToHost<In extends readonly MessageType[], Out extends rea
       vscode.postMessage(reportProblem(`rejected a message from the host: ${parsed.error}`.slice(0, 2000)));
       return;
     }
-    void Promise.resolve(dispatch(handlers, parsed.message)).catch((err: unknown) => {
-      vscode.postMessage(reportProblem(`handling "${parsed.message.method}" failed: ${String(err)}`.slice(0, 2000)));
-    });
+    void (async () => {
+      try {
+        await protocol.toWebview.dispatch(handlers, parsed.message);
+      } catch (err) {
+        vscode.postMessage(reportProblem(`handling "${parsed.message.method}" failed: ${String(err)}`.slice(0, 2000)));
+      }
+    })();
   };
   window.addEventListener('message', listener);
   return {
