@@ -24,9 +24,9 @@ const common = {
 /** @type {esbuild.BuildOptions} */
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 
-const testEntries = production
-  ? []
-  : (await readdir('test/vscode/suite')).filter((f) => f.endsWith('.ts')).map((f) => path.join('test/vscode/suite', f));
+const testEntries = (await readdir('test/vscode/suite'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => path.join('test/vscode/suite', f));
 
 const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
@@ -41,9 +41,22 @@ const builds = [
     outdir: 'dist/webviews',
     tsconfig: 'webviews/tsconfig.json',
   },
-  ...(testEntries.length
-    ? [{ ...node, entryPoints: testEntries, outdir: 'dist/test/vscode', external: ['vscode', 'mocha'] }]
-    : []),
+  ...(production
+    ? []
+    : [
+        { ...node, entryPoints: testEntries, outdir: 'dist/test/vscode', external: ['vscode', 'mocha'] },
+        // Broken suites for the runner's own checks (test/vscode/runner.test.ts).
+        {
+          ...node,
+          entryPoints: {
+            'failing/index': 'test/vscode/suite/index.ts',
+            'failing/fails.test': 'test/vscode/selfcheck/fails.test.ts',
+            silent: 'test/vscode/selfcheck/silent.ts',
+          },
+          outdir: 'dist/test/vscode-selfcheck',
+          external: ['vscode', 'mocha'],
+        },
+      ]),
 ];
 
 await rm('dist', { recursive: true, force: true });

@@ -28,11 +28,12 @@ import {
 const root = path.resolve(__dirname, '../../..');
 const artifacts = path.join(root, 'test/artifacts');
 const timeoutMs = Number(process.env.PLUMBLINE_VSCODE_TEST_TIMEOUT_MS ?? 300_000);
+/** The suite to run; the runner's own checks (test/vscode/runner.test.ts) point it at broken ones. */
+const suite = path.resolve(root, process.env.PLUMBLINE_VSCODE_SUITE ?? 'dist/test/vscode/index.js');
 
 async function main(): Promise<number> {
-  const suite = path.join(root, 'dist/test/vscode/index.js');
   if (!existsSync(path.join(root, 'dist/client.js')) || !existsSync(suite)) {
-    console.error('vscode tests: dist/ is not built; run `npm run build` first');
+    console.error(`vscode tests: ${path.relative(root, suite)} is not built; run \`npm run build\` first`);
     return 1;
   }
   const serverMain = await ensureCodeServer((line) => console.log(line));
