@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../engine/log';
-import { fromWebview, toWebview, type ToWebview } from '../engine/protocol/chatView';
+import { chatProtocol, chatTitle, type ToWebview } from '../engine/protocol/chatView';
 import { version } from '../engine/version';
 import { connectWebview, loadWebview } from './webviewHost';
 
@@ -14,11 +14,11 @@ export class ChatView implements vscode.WebviewViewProvider {
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    loadWebview(view.webview, this.extensionUri, 'chat', 'Plumbline Chat');
+    loadWebview(view.webview, this.extensionUri, 'chat', chatTitle);
     const connection = connectWebview(
       'chat',
       view.webview,
-      { fromWebview, toWebview },
+      chatProtocol,
       {
         ready: () => void connection.post(this.state()),
         showOutput: () => void vscode.commands.executeCommand('plumbline.showOutput'),

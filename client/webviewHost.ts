@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../engine/log';
-import { type MessageHandlers, type MessageOf, type MessageSet, type MessageType } from '../engine/protocol/messages';
+import type { MessageHandlers, MessageOf, MessageType, ViewProtocol } from '../engine/protocol/messages';
 import { newNonce, webviewHtml, type WebviewName } from './webviewHtml';
 
 /**
@@ -27,7 +27,7 @@ export function loadWebview(webview: vscode.Webview, extensionUri: vscode.Uri, n
 export function connectWebview<In extends readonly MessageType[], Out extends readonly MessageType[]>(
   view: string,
   webview: vscode.Webview,
-  protocol: { fromWebview: MessageSet<In>; toWebview: MessageSet<Out> },
+  protocol: ViewProtocol<In, Out>,
   handlers: MessageHandlers<NoInfer<In>>,
   log: Logger,
 ): { post(message: MessageOf<Out[number]>): Thenable<boolean>; subscription: vscode.Disposable } {

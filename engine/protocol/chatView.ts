@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { messageSet, messageType, type MessageOf } from './messages';
+import { messageSet, messageType, type MessageOf, type ViewProtocol } from './messages';
 
 /**
  * Messages between the Chat webview view and the extension host. Compiled into both bundles;
@@ -36,5 +36,12 @@ export const State = messageType(
     .strict(),
 );
 
+export type ChatState = z.infer<typeof State.params>;
+
 export const toWebview = messageSet(State);
 export type ToWebview = MessageOf<(typeof toWebview.types)[number]>;
+
+export const chatProtocol: ViewProtocol<typeof fromWebview.types, typeof toWebview.types> = { fromWebview, toWebview };
+
+/** The chat page's <title>: how tests find its frame in the workbench. */
+export const chatTitle = 'Plumbline Chat';

@@ -67,3 +67,9 @@ export function messageSet<const T extends readonly MessageType[]>(...types: T):
 export type MessageHandlers<T extends readonly MessageType[]> = {
   [M in T[number]['method']]: (params: z.infer<Extract<T[number], { method: M }>['params']>) => void | Promise<void>;
 };
+
+/** The two message sets of one webview: what it may send and what the host may send it. */
+export interface ViewProtocol<In extends readonly MessageType[], Out extends readonly MessageType[]> {
+  readonly fromWebview: MessageSet<In>;
+  readonly toWebview: MessageSet<Out>;
+}

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { chatTitle } from '../../engine/protocol/chatView';
 import { closeBrowser, openWebview, type WebviewUnderTest } from './webviewPage';
 
 const state = { method: 'state', params: { version: '9.8.7', workspaceName: 'shop' } };
@@ -6,7 +7,7 @@ const state = { method: 'state', params: { version: '9.8.7', workspaceName: 'sho
 describe('the Chat webview in Chromium', () => {
   let view: WebviewUnderTest;
   beforeEach(async () => {
-    view = await openWebview('chat', 'Plumbline Chat');
+    view = await openWebview('chat', chatTitle);
     await view.page.locator('plumbline-chat h2').waitFor();
   });
   afterEach(() => view.close());

@@ -1,8 +1,6 @@
 import { LitElement, css, html } from 'lit';
-import { fromWebview, toWebview, type ToWebview } from '../../engine/protocol/chatView';
+import { chatProtocol, type ChatState, type fromWebview } from '../../engine/protocol/chatView';
 import { connectToHost, type HostConnection } from '../shared/host';
-
-type ChatState = Extract<ToWebview, { method: 'state' }>['params'];
 
 /** The root element of the Chat view. */
 export class ChatApp extends LitElement {
@@ -14,7 +12,7 @@ export class ChatApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.host = connectToHost(
-      { toWebview, fromWebview },
+      chatProtocol,
       { state: (params) => void (this.state = params) },
       (message) => ({ method: 'reportProblem', params: { message } }),
     );

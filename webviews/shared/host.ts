@@ -1,4 +1,4 @@
-import { type MessageHandlers, type MessageOf, type MessageSet, type MessageType } from '../../engine/protocol/messages';
+import type { MessageHandlers, MessageOf, MessageType, ViewProtocol } from '../../engine/protocol/messages';
 
 /** The API VS Code injects into a webview; acquireVsCodeApi() may be called only once per load. */
 interface VsCodeApi {
@@ -24,7 +24,7 @@ export interface HostConnection<Out extends readonly MessageType[]> {
 }
 
 export function connectToHost<In extends readonly MessageType[], Out extends readonly MessageType[]>(
-  protocol: { toWebview: MessageSet<In>; fromWebview: MessageSet<Out> },
+  protocol: ViewProtocol<Out, In>,
   handlers: MessageHandlers<NoInfer<In>>,
   reportProblem: (message: string) => MessageOf<Out[number]>,
 ): HostConnection<Out> {

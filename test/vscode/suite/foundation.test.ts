@@ -2,9 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
 import type { PlumblineApi } from '../../../client/extension';
+import { chatTitle } from '../../../engine/protocol/chatView';
 import * as runner from './runner';
-
-const chatTitle = 'Plumbline Chat';
 
 async function activate(): Promise<PlumblineApi> {
   const extension = vscode.extensions.getExtension<PlumblineApi>('plumbline.plumbline');

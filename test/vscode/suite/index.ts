@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
+import * as testRunner from './runner';
 
 /**
  * The extensionTestsPath module: VS Code's extension host calls run() once the workbench has
@@ -8,34 +9,30 @@ import Mocha from 'mocha';
  * process, so results go to the runner over HTTP (PLUMBLINE_TEST_RUNNER_URL).
  */
 export async function run(): Promise<void> {
-  const runnerUrl = process.env.PLUMBLINE_TEST_RUNNER_URL;
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
+  // Reports go out one at a time, in order; without the runner (desktop VS Code) nowhere.
   let sending = Promise.resolve();
   const send = (route: string, body: unknown) => {
-    if (!runnerUrl) return;
-    sending = sending.then(() =>
-      fetch(`${runnerUrl}${route}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then(
+    if (!testRunner.available) return;
+    sending = sending
+      .then(() => testRunner.ask(route, body))
+      .then(
         () => undefined,
         (err: unknown) => console.error(`could not report to the test runner: ${String(err)}`),
-      ),
-    );
+      );
   };
-  await new Promise<void>((resolve) => {
+  const failures = await new Promise<number>((resolve) => {
     let runner: Mocha.Runner;
     try {
-      runner = mocha.run(() => resolve());
+      runner = mocha.run(resolve);
     } catch (err) {
       // A test file that fails to load must still produce a result, or the runner waits for its timeout.
       send('/event', { state: 'failed', title: 'loading the test files', error: String(err) });
       send('/result', { passed: 0, failed: 1, pending: 0 });
-      resolve();
+      resolve(1);
       return;
     }
     runner.on('pass', (test) => send('/event', { state: 'passed', title: test.fullTitle(), durationMs: test.duration }));
@@ -52,4 +49,6 @@ export async function run(): Promise<void> {
     );
   });
   await sending;
+  // Under @vscode/test-electron (no runner), a rejected run() is how failures are reported.
+  if (failures > 0 && !testRunner.available) throw new Error(`${failures} extension test(s) failed`);
 }
