@@ -1,0 +1,102 @@
+/**
+ * The plan model of SPEC §1: every task, whatever dialect it is written in, normalizes to a
+ * PlanTask. Lines are 0-based here (as in LSP); the CLI prints them 1-based.
+ */
+
+export const statuses = ['todo', 'in-progress', 'blocked', 'paused', 'done', 'cancelled', 'unknown'] as const;
+export type Status = (typeof statuses)[number];
+
+export const priorities = ['critical', 'high', 'medium', 'low'] as const;
+export type Priority = (typeof priorities)[number];
+
+export const dialects = ['header-block', 'task-heading', 'numbered-section', 'checklist', 'table', 'front-matter'] as const;
+export type Dialect = (typeof dialects)[number];
+
+/** A span of the file's text, as UTF-16 offsets into the decoded string (BOM included). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Checkbox {
+  line: number;
+  /** Offset of the one character between the brackets. */
+  offset: number;
+  /** That character as written: ' ', 'x', 'X', '-', '~', '/', '#', ... */
+  mark: string;
+  done: boolean;
+  text: string;
+}
+
+export interface PlanTask {
+  id: string;
+  title: string;
+  status: Status;
+  /** The status text as written (`✅ COMPLETED (2026-02-08)`, `[x]`, `in_progress`). */
+  rawStatus: string;
+  priority: Priority | null;
+  /** Ids or exact titles as written; resolved across the workspace by PlanIndex. */
+  dependencies: string[];
+  dialect: Dialect;
+  /** The line that introduces the task (heading, checkbox item, table row, YAML todo). */
+  line: number;
+  /** Lines the task covers, inclusive. */
+  startLine: number;
+  endLine: number;
+  /** Where the status text is, for in-place edits; absent when the task has no status text. */
+  statusSpan?: Span;
+  /** The checkbox that is the task's status (checklist dialect). */
+  box?: Checkbox;
+  deliverables: Checkbox[];
+  assignee: string | null;
+  started: string | null;
+  completed: string | null;
+  lastUpdated: string | null;
+  effort: string | null;
+  parent: string | null;
+  blocker: string | null;
+  /** Kept extras: `[P]` (parallel), `_Requirements: ..._`, table columns, other fields. */
+  metadata: Record<string, string>;
+}
+
+/** A `- [x] Complete Task 12: ...` line in a To-dos section: mirrors task 12's status. */
+export interface TodoLine {
+  line: number;
+  taskId: string | null;
+  box: Checkbox;
+}
+
+export type ProblemCode =
+  | 'unknown-dependency'
+  | 'dependency-cycle'
+  | 'done-with-open-dependency'
+  | 'done-with-open-items'
+  | 'todo-mismatch'
+  | 'duplicate-task-id'
+  | 'unknown-status'
+  | 'bad-date'
+  | 'unreadable';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Problem {
+  code: ProblemCode;
+  severity: Severity;
+  line: number;
+  /** Where on the line, when known (for diagnostics); otherwise the whole line. */
+  span?: Span;
+  taskId: string | null;
+  message: string;
+}
+
+export interface PlanDocument {
+  file: string;
+  text: string;
+  dialects: Dialect[];
+  tasks: PlanTask[];
+  todoLines: TodoLine[];
+  /** Every checkbox outside code, comments and front matter: deliverables, checklist tasks, To-dos lines. */
+  checkboxes: Checkbox[];
+  /** What this file alone says is wrong; cross-file problems come from validate(). */
+  problems: Problem[];
+}

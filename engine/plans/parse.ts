@@ -1,0 +1,316 @@
+import { parseDependencyList, readFields, type Field } from './fields';
+import { readFrontMatter } from './frontMatter';
+import type { Checkbox, Dialect, PlanDocument, PlanTask, Problem, TodoLine } from './model';
+import { readStructure, type Heading, type ListItem, type Structure } from './structure';
+import { readTables } from './table';
+import { splitLines, type Line } from './text';
+import { isValidDate, parsePriority, parseStatus } from './words';
+
+/**
+ * Reads one plan file in every dialect of SPEC §1. Never throws: what it cannot read becomes a
+ * problem of code `unreadable`, and the rest of the file is still read.
+ */
+export function parsePlan(file: string, text: string): PlanDocument {
+  try {
+    return parseOrThrow(file, text);
+  } catch (err) {
+    // A parser bug must not take the tracker down with it: report it on the file instead.
+    return {
+      file,
+      text,
+      dialects: [],
+      tasks: [],
+      todoLines: [],
+      checkboxes: [],
+      problems: [
+        {
+          code: 'unreadable',
+          severity: 'error',
+          line: 0,
+          taskId: null,
+          message: `Plumbline could not read this file: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      ],
+    };
+  }
+}
+
+function parseOrThrow(file: string, text: string): PlanDocument {
+  const lines = splitLines(text);
+  const problems: Problem[] = [];
+  if (text.includes('\u0000')) {
+    problems.push({
+      code: 'unreadable',
+      severity: 'warning',
+      line: lines.findIndex((l) => l.text.includes('\u0000')),
+      taskId: null,
+      message: 'the file contains binary data (NUL bytes); tasks around it may be missed',
+    });
+  }
+  const front = readFrontMatter(text, lines);
+  problems.push(...front.problems);
+  const structure = readStructure(text, lines, front.endLine);
+  if (structure.unclosedFence !== null) {
+    problems.push({
+      code: 'unreadable',
+      severity: 'info',
+      line: structure.unclosedFence,
+      taskId: null,
+      message: 'this code fence is never closed: everything after it is read as code, not as tasks',
+    });
+  }
+
+  const tasks: PlanTask[] = [...front.tasks];
+  const headingTasks = readHeadingTasks(lines, structure, problems);
+  tasks.push(...headingTasks);
+  const todoSections = structure.headings
+    .filter((h) => /^to-?dos?\b/i.test(h.text))
+    .map((h) => ({ start: h.line, end: sectionEnd(structure.headings, h, lines.length) }));
+
+  const checkboxes: Checkbox[] = [];
+  const todoLines: TodoLine[] = [];
+  const checklistTasks = new Map<ListItem, PlanTask>();
+  const positions = new Map<string, number>();
+  let headingIndex = 0;
+  for (const item of structure.items) {
+    while (headingIndex < structure.headings.length && structure.headings[headingIndex].line < item.line) headingIndex++;
+    if (!item.box) continue;
+    const box = toCheckbox(item);
+    checkboxes.push(box);
+    if (!' xX-~/'.includes(box.mark)) {
+      problems.push({
+        code: 'unknown-status',
+        severity: 'info',
+        line: item.line,
+        taskId: null,
+        message: `checkbox "[${box.mark}]" is neither open ([ ]) nor done ([x]); it is kept and counted as open`,
+      });
+    }
+    if (todoSections.some((s) => item.line > s.start && item.line <= s.end)) {
+      const m = /\bTask\s+#?([\w.-]*\w)/i.exec(item.text);
+      todoLines.push({ line: item.line, taskId: m ? m[1] : null, box });
+      continue;
+    }
+    const owner = innermost(headingTasks, item.line);
+    if (owner) {
+      owner.deliverables.push(box);
+      continue;
+    }
+    // Position among the checkbox siblings under the same parent item in the same section.
+    const siblingsKey = `${headingIndex}|${item.parent?.line ?? -1}`;
+    const position = (positions.get(siblingsKey) ?? 0) + 1;
+    positions.set(siblingsKey, position);
+    const section = headingIndex > 0 ? sectionNumberOf(structure.headings[headingIndex - 1]) : null;
+    const task = checklistTask(item, box, { position, section, parent: item.parent ? checklistTasks.get(item.parent) : undefined });
+    checklistTasks.set(item, task);
+    tasks.push(task);
+  }
+  readChecklistNotes(structure, checklistTasks);
+  const tableTasks = readTables(text, lines, structure.tables, problems);
+  for (const task of tableTasks) task.parent ??= innermost(headingTasks, task.line)?.id ?? null;
+  tasks.push(...tableTasks);
+  tasks.sort((a, b) => a.line - b.line);
+  // header-block names its parent by title: point it at the task's id when the file has it.
+  for (const task of tasks) {
+    if (task.parent && !tasks.some((t) => t.id === task.parent)) {
+      task.parent = tasks.find((t) => t.title === task.parent)?.id ?? task.parent;
+    }
+  }
+
+  const dialects = [...new Set<Dialect>(tasks.map((t) => t.dialect))];
+  return { file, text, dialects, tasks, todoLines, checkboxes, problems };
+}
+
+/** A heading followed by field lines with a Status is a task (header-block, task-heading, numbered-section). */
+function readHeadingTasks(lines: readonly Line[], structure: Structure, problems: Problem[]): PlanTask[] {
+  const tasks: PlanTask[] = [];
+  for (const heading of structure.headings) {
+    const paragraph = structure.paragraphAfterHeading.get(heading.line);
+    if (!paragraph) continue;
+    const fields: Field[] = [];
+    const other: Record<string, string> = {};
+    for (let l = paragraph.startLine; l <= paragraph.lastLine; l++) {
+      for (const field of readFields(lines[l].text, lines[l].start, l)) {
+        if (field.key === 'other') other[field.name] = field.value;
+        else fields.push(field);
+      }
+    }
+    const get = (key: Field['key']) => fields.find((f) => f.key === key);
+    const status = get('status');
+    // A heading whose fields carry a Version is the document's own header, not a task.
+    if (!status || get('version')) {
+      if (!status && !get('version') && /\bstatus\b/i.test(lines[paragraph.startLine].text)) {
+        problems.push({
+          code: 'unreadable',
+          severity: 'warning',
+          line: paragraph.startLine,
+          taskId: null,
+          message: `a status line that could not be read (expected "**Status**: value" or "Status: value"): ${lines[paragraph.startLine].text.trim().slice(0, 80)}`,
+        });
+      }
+      continue;
+    }
+    const { id, title, dialect } = headingIdentity(heading);
+    const rawStatus = status.value;
+    const statusValue = parseStatus(rawStatus);
+    const completedInStatus = /\((\d{4}-\d{2}-\d{2})\)/.exec(rawStatus)?.[1] ?? null;
+    const task: PlanTask = {
+      id,
+      title,
+      status: statusValue,
+      rawStatus,
+      priority: get('priority') ? parsePriority(get('priority')!.value) : null,
+      dependencies: get('dependencies') ? parseDependencyList(get('dependencies')!.value) : [],
+      dialect,
+      line: heading.line,
+      startLine: heading.line,
+      endLine: sectionEnd(structure.headings, heading, lines.length),
+      statusSpan: status.span,
+      deliverables: [],
+      assignee: get('assignee')?.value ?? null,
+      started: get('started')?.value ?? null,
+      completed: get('completed')?.value ?? completedInStatus,
+      lastUpdated: get('lastUpdated')?.value ?? null,
+      effort: get('effort')?.value ?? null,
+      parent: null,
+      blocker: get('blocker')?.value ?? null,
+      metadata: other,
+    };
+    const parentField = get('parent')?.value;
+    if (parentField && !/^(none|n\/a|-)$/i.test(parentField)) task.parent = parentField;
+    for (const key of ['started', 'completed', 'lastUpdated'] as const) {
+      const field = get(key);
+      if (field && !isValidDate(field.value)) {
+        problems.push({
+          code: 'bad-date',
+          severity: 'warning',
+          line: field.line,
+          span: field.span,
+          taskId: id,
+          message: `"${field.value}" is not a date as YYYY-MM-DD`,
+        });
+      }
+    }
+    tasks.push(task);
+  }
+  // Nested heading tasks (a #### task inside a ### task) belong to the enclosing one.
+  for (const task of tasks) {
+    task.parent ??= tasks.filter((t) => t !== task && t.startLine < task.startLine && t.endLine >= task.endLine).at(-1)?.id ?? null;
+  }
+  return tasks;
+}
+
+function headingIdentity(heading: Heading): { id: string; title: string; dialect: Dialect } {
+  const taskHeading = /^Task\s+#?([\w.-]*\w)\s*[:.)\-–—]\s*(.*)$/i.exec(heading.text);
+  if (taskHeading) return { id: taskHeading[1], title: taskHeading[2].trim() || heading.text, dialect: 'task-heading' };
+  const numbered = /^(\d+(?:\.\d+)*)\.?\s+(.*)$/.exec(heading.text);
+  if (numbered) return { id: numbered[1], title: numbered[2].trim(), dialect: 'numbered-section' };
+  return { id: slug(heading.text), title: heading.text, dialect: 'header-block' };
+}
+
+/** The last line of a heading's section: up to the next heading of the same or a higher level. */
+function sectionEnd(headings: readonly Heading[], heading: Heading, lineCount: number): number {
+  const next = headings.find((h) => h.line > heading.line && h.level <= heading.level);
+  let end = (next ? next.line : lineCount) - 1;
+  return Math.max(end, heading.line);
+}
+
+function innermost(tasks: readonly PlanTask[], line: number): PlanTask | undefined {
+  let found: PlanTask | undefined;
+  for (const task of tasks) {
+    if (line > task.startLine && line <= task.endLine && (!found || task.startLine >= found.startLine)) found = task;
+  }
+  return found;
+}
+
+function toCheckbox(item: ListItem): Checkbox {
+  const mark = item.box!.mark;
+  return { line: item.line, offset: item.box!.offset, mark, done: mark === 'x' || mark === 'X', text: item.text.trim() };
+}
+
+const explicitId = /^(?:([A-Z]{1,6}-?\d+)\b|(\d+(?:\.\d+)+)\.?(?=\s)|(\d+)\.(?=\s))\s*/;
+const sectionNumber = /^(\d+(?:\.\d+)*)\.?\s|\b(?:phase|part|step|stage|section|milestone|sprint|week|iteration)\s+(\d+(?:\.\d+)*)/i;
+
+/** A checkbox item outside any heading task: a task of its own (checklist dialect). */
+function checklistTask(
+  item: ListItem,
+  box: Checkbox,
+  place: { position: number; section: string | null; parent: PlanTask | undefined },
+): PlanTask {
+  let text = box.text;
+  const metadata: Record<string, string> = {};
+  const idMatch = explicitId.exec(text);
+  let id: string | null = null;
+  if (idMatch) {
+    id = idMatch[1] ?? idMatch[2] ?? idMatch[3];
+    text = text.slice(idMatch[0].length);
+  }
+  if (/^\[P\]\s*/.test(text)) {
+    metadata.parallel = 'true';
+    text = text.replace(/^\[P\]\s*/, '');
+  }
+  let effort: string | null = null;
+  const size = /^\*\*(XXS|XS|S|M|L|XL|XXL)\*\*\s*[-–—:]?\s*/.exec(text);
+  if (size) {
+    effort = size[1];
+    text = text.slice(size[0].length);
+  }
+  // Ids: the explicit one; else the parent's id or the section number, plus the position.
+  id ??= place.parent
+    ? `${place.parent.id}.${place.position}`
+    : place.section
+      ? `${place.section}.${place.position}`
+      : slug(text);
+  const mark = box.mark;
+  const status = mark === ' ' ? 'todo' : box.done ? 'done' : '-~/'.includes(mark) ? 'in-progress' : 'unknown';
+  return {
+    id,
+    title: text.trim(),
+    status,
+    rawStatus: `[${mark}]`,
+    priority: null,
+    dependencies: [],
+    dialect: 'checklist',
+    line: item.line,
+    startLine: item.line,
+    endLine: item.lastLine,
+    statusSpan: { start: box.offset, end: box.offset + 1 },
+    box,
+    deliverables: [],
+    assignee: null,
+    started: null,
+    completed: null,
+    lastUpdated: null,
+    effort,
+    parent: place.parent?.id ?? null,
+    blocker: null,
+    metadata,
+  };
+}
+
+function sectionNumberOf(heading: Heading): string | null {
+  const m = sectionNumber.exec(heading.text);
+  return m ? (m[1] ?? m[2]) : null;
+}
+
+/** `_Requirements: 2.1, 2.3_` and `_Depends: 1.1_` lines under a checklist task (tasks.md style). */
+function readChecklistNotes(structure: Structure, tasks: Map<ListItem, PlanTask>): void {
+  for (const item of structure.items) {
+    if (item.box || !item.parent) continue;
+    const task = tasks.get(item.parent);
+    if (!task) continue;
+    const m = /^_?\s*(requirements?|depends(?: on)?|dependencies)\s*:\s*(.*?)\s*_?\s*$/i.exec(item.text.trim());
+    if (!m) continue;
+    if (/^req/i.test(m[1])) task.metadata.requirements = m[2];
+    else task.dependencies.push(...parseDependencyList(m[2]));
+  }
+}
+
+export function slug(text: string): string {
+  const s = text
+    .toLowerCase()
+    .replace(/[`*_~[\]()]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  return s.slice(0, 60) || 'task';
+}

@@ -1,0 +1,160 @@
+import MarkdownIt from 'markdown-it';
+import type { Line } from './text';
+
+/**
+ * The block structure of a markdown file, from markdown-it (CommonMark plus GFM tables):
+ * headings, list items, paragraphs, tables and code, each with its lines. Only block parsing
+ * runs; everything inside fenced or indented code and HTML blocks (comments) produces no
+ * structure, so no task is ever read from there.
+ */
+export interface Heading {
+  line: number;
+  level: number;
+  text: string;
+}
+
+export interface ListItem {
+  line: number;
+  /** Last line of the item, nested items included. */
+  lastLine: number;
+  /** 0 for a top-level item. */
+  depth: number;
+  parent: ListItem | null;
+  /** The checkbox right after the marker, if the item has one. */
+  box: { mark: string; offset: number } | null;
+  /** The item's first-line text after the marker (and the box). */
+  text: string;
+  /** Offset of that text in the whole file. */
+  textStart: number;
+}
+
+export interface Block {
+  startLine: number;
+  /** Inclusive. */
+  lastLine: number;
+}
+
+export interface Table extends Block {
+  headerLine: number;
+  rowLines: number[];
+}
+
+export interface Structure {
+  headings: Heading[];
+  items: ListItem[];
+  paragraphs: Block[];
+  tables: Table[];
+  /** Line where an unclosed code fence starts (it runs to the end of the file), if any. */
+  unclosedFence: number | null;
+  /** For each heading line, the paragraph right after it (the one that may hold its fields). */
+  paragraphAfterHeading: Map<number, Block>;
+}
+
+const md = new MarkdownIt('default', { html: true });
+// Block structure only: inline parsing (links, emphasis) is most of markdown-it's time and
+// tells a plan reader nothing it needs.
+md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text_join']);
+
+const itemStart = /^([ \t]*(?:>[ \t]?)*[ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(?:\[([^\]\r\n])\](?=[ \t]|$)[ \t]*)?/;
+
+export function readStructure(text: string, lines: readonly Line[], skipUntilLine: number): Structure {
+  const tokens = md.parse(text, {});
+  const structure: Structure = {
+    headings: [],
+    items: [],
+    paragraphs: [],
+    tables: [],
+    unclosedFence: null,
+    paragraphAfterHeading: new Map(),
+  };
+  const openItems: ListItem[] = [];
+  let table: Table | null = null;
+  let inHead = false;
+  let lastHeading: number | null = null;
+
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const map = token.map;
+    if (map && map[0] < skipUntilLine) continue;
+    switch (token.type) {
+      case 'heading_open': {
+        const inline = tokens[i + 1];
+        structure.headings.push({ line: map![0], level: Number(token.tag.slice(1)), text: inline?.content.trim() ?? '' });
+        lastHeading = map![0];
+        i += 2; // inline, heading_close
+        continue;
+      }
+      case 'paragraph_open': {
+        const block = { startLine: map![0], lastLine: map![1] - 1 };
+        structure.paragraphs.push(block);
+        if (lastHeading !== null && openItems.length === 0) structure.paragraphAfterHeading.set(lastHeading, block);
+        break;
+      }
+      case 'list_item_open': {
+        const item = readItem(lines, map![0], map![1] - 1, openItems);
+        structure.items.push(item);
+        openItems.push(item);
+        break;
+      }
+      case 'list_item_close':
+        openItems.pop();
+        break;
+      case 'table_open':
+        table = { startLine: map![0], lastLine: map![1] - 1, headerLine: map![0], rowLines: [] };
+        break;
+      case 'thead_open':
+        inHead = true;
+        break;
+      case 'thead_close':
+        inHead = false;
+        break;
+      case 'tr_open':
+        if (table && map) {
+          if (inHead) table.headerLine = map[0];
+          else table.rowLines.push(map[0]);
+        }
+        break;
+      case 'table_close':
+        if (table) structure.tables.push(table);
+        table = null;
+        break;
+      case 'fence':
+        if (map && !fenceIsClosed(token.markup, lines, map[0], map[1] - 1)) structure.unclosedFence = map[0];
+        break;
+    }
+    // Any block other than a paragraph between a heading and its fields ends the chance of fields.
+    if (token.type !== 'paragraph_open' && token.nesting !== -1 && token.type !== 'inline' && token.block) lastHeading = null;
+    if (token.type === 'paragraph_close') lastHeading = null;
+  }
+  return structure;
+}
+
+function readItem(lines: readonly Line[], first: number, last: number, open: ListItem[]): ListItem {
+  const line = lines[first];
+  const m = itemStart.exec(line.text);
+  let box: ListItem['box'] = null;
+  let textOffset = 0;
+  if (m) {
+    textOffset = m[0].length;
+    if (m[4] !== undefined) {
+      const boxAt = m[1].length + m[2].length + m[3].length + 1;
+      box = { mark: m[4], offset: line.start + boxAt };
+    }
+  }
+  return {
+    line: first,
+    lastLine: last,
+    depth: open.length,
+    parent: open.at(-1) ?? null,
+    box,
+    text: line.text.slice(textOffset),
+    textStart: line.start + textOffset,
+  };
+}
+
+function fenceIsClosed(markup: string, lines: readonly Line[], first: number, last: number): boolean {
+  if (last <= first) return false;
+  const close = lines[last]?.text.trim() ?? '';
+  const char = markup[0];
+  return close.length >= markup.length && [...close].every((c) => c === char);
+}

@@ -1,0 +1,118 @@
+import { parseDependencyList } from './fields';
+import type { PlanTask, Problem, Span } from './model';
+import type { Table } from './structure';
+import type { Line } from './text';
+import { parsePriority, parseStatus } from './words';
+
+/**
+ * Tables with an ID column and a Status column: each row is a task (table dialect). The ID
+ * column may be headed ID, Task ID, Key, # or Subtask; a Subtask row whose id extends another
+ * row's id (`qual-001-a` under `qual-001`) is that task's subtask.
+ */
+export interface Cell {
+  text: string;
+  /** The cell between its pipes, spaces included (for rewrites that keep the column width). */
+  inner: Span;
+  /** The trimmed text. */
+  span: Span;
+}
+
+/** Splits a table row into cells, honouring `\|` and pipes inside backticks. */
+export function splitRow(line: Line): Cell[] {
+  const text = line.text;
+  const cells: Cell[] = [];
+  let start = 0;
+  let i = 0;
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('|')) start = i = text.length - trimmed.length + 1;
+  let inCode = false;
+  for (; i <= text.length; i++) {
+    const c = text[i];
+    if (c === '`') inCode = !inCode;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if ((c === '|' && !inCode) || i === text.length) {
+      const raw = text.slice(start, i);
+      if (i === text.length && raw.trim() === '') break; // the trailing pipe's empty remainder
+      const lead = raw.length - raw.trimStart().length;
+      const value = raw.trim();
+      cells.push({
+        text: value,
+        inner: { start: line.start + start, end: line.start + i },
+        span: { start: line.start + start + lead, end: line.start + start + lead + value.length },
+      });
+      start = i + 1;
+    }
+  }
+  return cells;
+}
+
+const idHeaders = /^(id|task id|task|subtask|sub-task|key|#|ref)$/i;
+
+export function readTables(text: string, lines: readonly Line[], tables: readonly Table[], problems: Problem[]): PlanTask[] {
+  void text;
+  const tasks: PlanTask[] = [];
+  for (const table of tables) {
+    const header = splitRow(lines[table.headerLine]).map((c) => c.text.replace(/[*`]/g, '').trim());
+    const find = (re: RegExp) => header.findIndex((h) => re.test(h));
+    const idCol = find(idHeaders);
+    const statusCol = find(/^(status|state)$/i);
+    if (idCol === -1 || statusCol === -1) continue;
+    const isSubtaskTable = /^sub-?task$/i.test(header[idCol]);
+    let titleCol = find(/^(title|name|task name|summary)$/i);
+    if (titleCol === -1) titleCol = header.findIndex((_, i) => i !== idCol && i !== statusCol);
+    const priorityCol = find(/^(priority|prio|pri)$/i);
+    const ownerCol = find(/^(owner|assignee|assigned to|who)$/i);
+    const effortCol = find(/^(est\.?|estimate|estimated|effort|size)$/i);
+    const depsCol = find(/^(depends on|dependencies|deps|blocked by)$/i);
+
+    for (const rowLine of table.rowLines) {
+      const cells = splitRow(lines[rowLine]);
+      const cell = (col: number) => (col >= 0 ? cells[col] : undefined);
+      const id = cell(idCol)?.text.replace(/^`|`$/g, '').replace(/^\*\*|\*\*$/g, '').trim();
+      if (!id) continue;
+      const status = cell(statusCol);
+      if (!status) {
+        problems.push({
+          code: 'unreadable',
+          severity: 'warning',
+          line: rowLine,
+          taskId: id,
+          message: `row "${id}" has no Status cell (the table has ${header.length} columns, this row ${cells.length})`,
+        });
+      }
+      const metadata: Record<string, string> = {};
+      header.forEach((name, col) => {
+        if (![idCol, statusCol, titleCol, priorityCol, ownerCol, effortCol, depsCol].includes(col) && cells[col]?.text) {
+          metadata[name] = cells[col].text;
+        }
+      });
+      const title = (cell(titleCol)?.text ?? id).replace(/^\*\*(.*)\*\*$/, '$1').replace(/^`(.*)`$/, '$1');
+      tasks.push({
+        id,
+        title,
+        status: status ? parseStatus(status.text) : 'unknown',
+        rawStatus: status?.text ?? '',
+        priority: cell(priorityCol) ? parsePriority(cell(priorityCol)!.text) : null,
+        dependencies: cell(depsCol) ? parseDependencyList(cell(depsCol)!.text) : [],
+        dialect: 'table',
+        line: rowLine,
+        startLine: rowLine,
+        endLine: rowLine,
+        statusSpan: status?.span,
+        deliverables: [],
+        assignee: cell(ownerCol)?.text || null,
+        started: null,
+        completed: null,
+        lastUpdated: null,
+        effort: cell(effortCol)?.text || null,
+        parent: isSubtaskTable ? (tasks.filter((t) => id.startsWith(`${t.id}-`) || id.startsWith(`${t.id}.`)).at(-1)?.id ?? null) : null,
+        blocker: null,
+        metadata,
+      });
+    }
+  }
+  return tasks;
+}

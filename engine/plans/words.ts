@@ -1,0 +1,115 @@
+import type { Priority, Status } from './model';
+
+/**
+ * Status and priority words (SPEC §1 "Model"). Case-insensitive; `_` and `-` count as spaces;
+ * when a text has both a word and a symbol, the word decides (`🔄 planned` is todo); among
+ * words, the first one in the text decides (`done (was blocked)` is done).
+ */
+const statusPhrases: [string, Status][] = [
+  ['not started', 'todo'],
+  ['partially implemented', 'in-progress'],
+  ['in progress', 'in-progress'],
+  ['on hold', 'paused'],
+  ["won't fix", 'cancelled'],
+  ['wont fix', 'cancelled'],
+  ['to do', 'todo'],
+  ['todo', 'todo'],
+  ['pending', 'todo'],
+  ['planned', 'todo'],
+  ['started', 'in-progress'],
+  ['wip', 'in-progress'],
+  ['blocked', 'blocked'],
+  ['paused', 'paused'],
+  ['deferred', 'paused'],
+  ['done', 'done'],
+  ['completed', 'done'],
+  ['complete', 'done'],
+  ['cancelled', 'cancelled'],
+  ['canceled', 'cancelled'],
+];
+
+const statusSymbols: [string, Status][] = [
+  ['✅', 'done'],
+  ['✔', 'done'],
+  ['☑', 'done'],
+  ['🔄', 'in-progress'],
+  ['🚧', 'in-progress'],
+  ['⏳', 'in-progress'],
+  ['❌', 'todo'],
+  ['📋', 'todo'],
+  ['⬜', 'todo'],
+  ['⛔', 'blocked'],
+  ['🚫', 'cancelled'],
+  ['⏸', 'paused'],
+];
+
+/**
+ * Real plan files carry symbols whose UTF-8 bytes were read as Windows-1252 or Mac Roman and
+ * saved again (`âœ…`, `‚úÖ`). Those renderings are recognized like the symbol itself.
+ */
+const mojibakeSymbols: [string, Status][] = (() => {
+  const out: [string, Status][] = [];
+  const decoders: ((bytes: Uint8Array) => string)[] = [decodeCp1252];
+  try {
+    const mac = new TextDecoder('macintosh');
+    decoders.push((bytes) => mac.decode(bytes));
+  } catch {
+    // a Node without full ICU: Mac Roman renderings are not recognized, the words still decide
+  }
+  for (const decode of decoders) {
+    for (const [symbol, status] of statusSymbols) {
+      const garbled = decode(new TextEncoder().encode(symbol));
+      // Keep the leading printable part: trailing bytes may map to nothing printable.
+      const visible = garbled.replace(/[\u0000-\u001f\u007f-\u009f\ufffd].*$/s, '');
+      if (visible.length >= 2) out.push([visible, status]);
+    }
+  }
+  return out;
+})();
+
+/** Windows-1252 as browsers decode it (ICU's "windows-1252" in Node maps 0x80-0x9F to controls). */
+function decodeCp1252(bytes: Uint8Array): string {
+  const high = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+  return Array.from(bytes, (b) => (b >= 0x80 && b <= 0x9f ? high[b - 0x80] : String.fromCharCode(b))).join('');
+}
+
+function normalize(text: string): string {
+  return text.toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ');
+}
+
+/** Maps a status text to a status; `unknown` when neither a word nor a symbol says. */
+export function parseStatus(raw: string): Status {
+  const text = normalize(raw);
+  let best: { at: number; length: number; status: Status } | undefined;
+  for (const [phrase, status] of statusPhrases) {
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u');
+    const m = re.exec(text);
+    if (m && (!best || m.index < best.at || (m.index === best.at && phrase.length > best.length))) {
+      best = { at: m.index, length: phrase.length, status };
+    }
+  }
+  if (best) return best.status;
+  for (const [symbol, status] of [...statusSymbols, ...mojibakeSymbols]) if (raw.includes(symbol)) return status;
+  return 'unknown';
+}
+
+/** Maps a priority text (`HIGH`, `🔴 CRITICAL`, `P1`) to a priority, or null. */
+export function parsePriority(raw: string): Priority | null {
+  const text = normalize(raw);
+  if (/\b(critical|urgent|highest|p0|blocker)\b/.test(text)) return 'critical';
+  if (/\b(high|p1|important)\b/.test(text)) return 'high';
+  if (/\b(medium|normal|moderate|med|p2)\b/.test(text)) return 'medium';
+  if (/\b(low|lowest|minor|p3|p4)\b/.test(text)) return 'low';
+  return null;
+}
+
+export const priorityRank: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/** A date as plan files should write it. */
+export const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isValidDate(text: string): boolean {
+  if (!isoDate.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
