@@ -1,7 +1,7 @@
 import { parseDependencyList } from './fields';
 import type { PlanTask, Problem, Span } from './model';
 import type { Table } from './structure';
-import type { Line } from './text';
+import type { Line, TextEdit } from './text';
 import { parsePriority, parseStatus } from './words';
 
 /**
@@ -47,6 +47,23 @@ export function splitRow(line: Line): Cell[] {
     }
   }
   return cells;
+}
+
+/**
+ * Rewrites a table cell whose trimmed text is at `span`, keeping the column width where the new
+ * text fits (so the table stays aligned) and the cell's leading space as written.
+ */
+export function rewriteCell(text: string, span: Span, newText: string): TextEdit {
+  let start = span.start;
+  while (start > 0 && text[start - 1] !== '|' && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  let end = span.end;
+  while (end < text.length && text[end] !== '|' && text[end] !== '\n' && text[end] !== '\r') end++;
+  const lead = text.slice(start, span.start);
+  const trail = text.slice(span.end, end);
+  const width = end - start;
+  const body = lead + newText;
+  const cell = body.length + (trail.length > 0 ? 1 : 0) <= width ? body.padEnd(width, ' ') : body + (trail.length > 0 ? ' ' : '');
+  return { start, end, newText: cell };
 }
 
 const idHeaders = /^(id|task id|task|subtask|sub-task|key|#|ref)$/i;
