@@ -1,11 +1,13 @@
 import type { Command } from './command';
 import { version } from '../version';
+import { plansCommand } from './plans';
 
 /**
  * Every `plumbline` command, in the order `--help` lists them. Later capabilities (plans, guard,
  * trace codes, agent runs, hub) each add their commands here.
  */
 export const commands: readonly Command[] = [
+  plansCommand,
   {
     name: 'version',
     summary: 'print the version of Plumbline',

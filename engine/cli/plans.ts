@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { applyEdits, loadPlans, setStatus, statuses, toggleCheckbox, writeFileAtomic, type PlanDocument, type PlanIndex, type PlanTask, type Status } from '../plans';
+import { CliError, UsageError, type Command, type CommandContext } from './command';
+
+/** `plumbline plans ...`: list, set-status, toggle, next (SPEC §7). */
+export const plansCommand: Command = {
+  name: 'plans',
+  summary: 'read plan files; set a task status, toggle a checkbox, or pick the next task',
+  usage: [
+    'plans [paths...] [--json] [--check]      list plans, tasks and problems (--check: exit 1 on problems)',
+    '       plans set-status FILE ID STATUS [--date YYYY-MM-DD] [--json]',
+    '       plans toggle FILE LINE [--json]',
+    '       plans next [paths...] [--json]          the highest-priority task that is ready; exit 1 when none is',
+  ].join('\n'),
+  options: { json: { type: 'boolean' }, check: { type: 'boolean' }, date: { type: 'string' } },
+  async run(ctx) {
+    const [sub, ...rest] = ctx.positionals;
+    if (sub === 'set-status') return runSetStatus(ctx, rest);
+    if (sub === 'toggle') return runToggle(ctx, rest);
+    if (sub === 'next') return runNext(ctx, rest);
+    return runList(ctx, ctx.positionals);
+  },
+};
+
+async function load(ctx: CommandContext, paths: string[]) {
+  const loaded = await loadPlans(paths, ctx.cwd);
+  for (const failure of loaded.failures) ctx.stderr.write(`plumbline: ${failure.file}: ${failure.error}\n`);
+  if (loaded.failures.length && paths.length && loaded.files.length === 0) {
+    throw new CliError(`no plan file could be read`);
+  }
+  return loaded;
+}
+
+function display(ctx: CommandContext, file: string): string {
+  const relative = path.relative(ctx.cwd, file);
+  return relative.startsWith('..') ? file : relative.split(path.sep).join('/');
+}
+
+function taskJson(task: PlanTask) {
+  return {
+    id: task.id,
+    title: task.title,
+    status: task.status,
+    rawStatus: task.rawStatus,
+    priority: task.priority,
+    dependencies: task.dependencies,
+    dialect: task.dialect,
+    line: task.line + 1,
+    checkboxes: { open: task.deliverables.filter((d) => !d.done).length, done: task.deliverables.filter((d) => d.done).length },
+  };
+}
+
+function planJson(ctx: CommandContext, doc: PlanDocument, index: PlanIndex) {
+  return {
+    file: display(ctx, doc.file),
+    dialects: doc.dialects,
+    tasks: doc.tasks.map(taskJson),
+    checkboxes: { open: doc.checkboxes.filter((b) => !b.done).length, done: doc.checkboxes.filter((b) => b.done).length },
+    problems: index.problems(doc.file).map((p) => ({ code: p.code, severity: p.severity, line: p.line + 1, taskId: p.taskId, message: p.message })),
+  };
+}
+
+async function runList(ctx: CommandContext, paths: string[]): Promise<number> {
+  const { index, files } = await load(ctx, paths);
+  const plans = files.map((file) => planJson(ctx, index.get(file)!, index));
+  if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ plans })}\n`);
+  else {
+    for (const plan of plans) {
+      const done = plan.tasks.filter((t) => t.status === 'done').length;
+      ctx.stdout.write(`${plan.file}  (${plan.dialects.join(', ') || 'no tasks'}; ${done}/${plan.tasks.length} tasks done)\n`);
+      for (const t of plan.tasks) {
+        const boxes = t.checkboxes.open + t.checkboxes.done ? `  [${t.checkboxes.done}/${t.checkboxes.open + t.checkboxes.done}]` : '';
+        ctx.stdout.write(`  ${String(t.line).padStart(4)}  ${t.status.padEnd(11)} ${(t.priority ?? '').padEnd(8)} ${t.id}  ${t.title}${boxes}\n`);
+      }
+      for (const p of plan.problems) ctx.stdout.write(`  ${String(p.line).padStart(4)}  ${p.severity}: ${p.message} (${p.code})\n`);
+    }
+    if (plans.length === 0) ctx.stdout.write('no plan files found\n');
+  }
+  const problems = plans.reduce((n, p) => n + p.problems.filter((x) => x.severity !== 'info').length, 0);
+  return ctx.values.check && problems > 0 ? 1 : 0;
+}
+
+function parseStatusArg(value: string | undefined): Status {
+  const status = value?.toLowerCase().replace(/[_ ]/g, '-');
+  if (!status || !(statuses as readonly string[]).includes(status) || status === 'unknown') {
+    throw new UsageError(`STATUS must be one of ${statuses.filter((s) => s !== 'unknown').join(', ')}`);
+  }
+  return status as Status;
+}
+
+async function editOne(ctx: CommandContext, fileArg: string | undefined) {
+  if (!fileArg) throw new UsageError('FILE is missing');
+  const { index, files, readOnly } = await load(ctx, [fileArg]);
+  const file = files[0];
+  if (!file) throw new CliError(`${fileArg}: cannot be read`);
+  if (readOnly.has(file)) throw new CliError(`${fileArg}: not valid UTF-8; refusing to edit it`);
+  return { doc: index.get(file)!, file };
+}
+
+async function runSetStatus(ctx: CommandContext, args: string[]): Promise<number> {
+  const [fileArg, id, statusArg, ...extra] = args;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (!id) throw new UsageError('ID is missing');
+  const status = parseStatusArg(statusArg);
+  const { doc, file } = await editOne(ctx, fileArg);
+  const result = setStatus(doc, id, status, { date: ctx.values.date as string | undefined });
+  if (!result.ok) throw new CliError(result.error);
+  if (result.edits.length) await writeFileAtomic(file, applyEdits(doc.text, result.edits));
+  const out = { file: display(ctx, file), taskId: id, status, changed: result.edits.length > 0 };
+  ctx.stdout.write(ctx.values.json ? `${JSON.stringify(out)}\n` : `${out.file}: task ${id} is ${status}${out.changed ? '' : ' (unchanged)'}\n`);
+  return 0;
+}
+
+async function runToggle(ctx: CommandContext, args: string[]): Promise<number> {
+  const [fileArg, lineArg, ...extra] = args;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const line = Number(lineArg);
+  if (!Number.isInteger(line) || line < 1) throw new UsageError('LINE must be a line number (1 or more)');
+  const { doc, file } = await editOne(ctx, fileArg);
+  const result = toggleCheckbox(doc, line - 1);
+  if (!result.ok) throw new CliError(result.error);
+  await writeFileAtomic(file, applyEdits(doc.text, result.edits));
+  const box = doc.checkboxes.find((b) => b.line === line - 1)!;
+  const task =
+    doc.tasks.find((t) => t.box === box) ??
+    doc.tasks.find((t) => t.deliverables.includes(box)) ??
+    doc.tasks.find((t) => t.id === doc.todoLines.find((l) => l.box === box)?.taskId);
+  const out = { file: display(ctx, file), taskId: task?.id ?? null, status: box.done ? 'todo' : 'done', changed: true };
+  ctx.stdout.write(ctx.values.json ? `${JSON.stringify(out)}\n` : `${out.file}:${line}: checkbox ${box.done ? 'unticked' : 'ticked'}\n`);
+  return 0;
+}
+
+async function runNext(ctx: CommandContext, paths: string[]): Promise<number> {
+  const { index, files } = await load(ctx, paths);
+  const next = index.next(files);
+  if (!next) {
+    if (ctx.values.json) ctx.stdout.write('null\n');
+    ctx.stderr.write('plumbline: no task is ready (every open task waits on a dependency, or none is open)\n');
+    return 1;
+  }
+  const out = { file: display(ctx, next.file), ...taskJson(next.task) };
+  ctx.stdout.write(ctx.values.json ? `${JSON.stringify(out)}\n` : `${out.file}:${out.line}  ${out.id}  ${out.title}  (${out.priority ?? 'no priority'})\n`);
+  return 0;
+}

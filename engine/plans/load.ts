@@ -1,0 +1,58 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { findMarkdownFiles, planFilter, readPlanFile, type PlanFilter } from './files';
+import { parsePlan } from './parse';
+import { PlanIndex } from './planIndex';
+
+/**
+ * Builds an index from explicit files (every one read as a plan) or from a folder (markdown
+ * files that the include globs name or in which a task is found). Files that cannot be read
+ * are returned with the reason, never thrown.
+ */
+export async function loadPlans(
+  paths: readonly string[],
+  cwd: string,
+  filter: PlanFilter = planFilter(),
+): Promise<{ index: PlanIndex; files: string[]; failures: { file: string; error: string }[]; readOnly: Set<string> }> {
+  const index = new PlanIndex();
+  const files: string[] = [];
+  const failures: { file: string; error: string }[] = [];
+  const readOnly = new Set<string>();
+  const targets = paths.length ? paths : ['.'];
+  for (const target of targets) {
+    const full = path.resolve(cwd, target);
+    let candidates: { file: string; explicit: boolean }[];
+    try {
+      const info = await stat(full);
+      candidates = info.isDirectory()
+        ? (await findMarkdownFiles(full, filter)).map((file) => ({ file, explicit: false }))
+        : [{ file: full, explicit: true }];
+    } catch (err) {
+      failures.push({ file: target, error: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : String(err) });
+      continue;
+    }
+    for (const { file, explicit } of candidates) {
+      try {
+        const { text, editable } = await readPlanFile(file);
+        const doc = parsePlan(file, text);
+        const relative = path.relative(full, file).split(path.sep).join('/');
+        if (!explicit && doc.tasks.length === 0 && !filter.isIncluded(relative)) continue;
+        if (!editable) {
+          readOnly.add(file);
+          doc.problems.push({
+            code: 'unreadable',
+            severity: 'warning',
+            line: 0,
+            taskId: null,
+            message: 'this file is not valid UTF-8: Plumbline reads it but will not edit it (an edit would change the bytes it cannot read)',
+          });
+        }
+        index.set(doc);
+        files.push(file);
+      } catch (err) {
+        failures.push({ file, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+  return { index, files, failures, readOnly };
+}
