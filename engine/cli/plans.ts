@@ -24,10 +24,11 @@ export const plansCommand: Command = {
 
 async function load(ctx: CommandContext, paths: string[]) {
   const loaded = await loadPlans(paths, ctx.cwd);
-  for (const failure of loaded.failures) ctx.stderr.write(`plumbline: ${failure.file}: ${failure.error}\n`);
-  if (loaded.failures.length && paths.length && loaded.files.length === 0) {
-    throw new CliError(`no plan file could be read`);
+  if (loaded.files.length === 0 && loaded.failures.length) {
+    throw new CliError(loaded.failures.map((f) => `${f.file}: ${f.error}`).join('; '));
   }
+  // Some files read, some not: say which, and go on with the rest.
+  for (const failure of loaded.failures) ctx.stderr.write(`plumbline: ${failure.file}: ${failure.error}\n`);
   return loaded;
 }
 
@@ -104,7 +105,7 @@ async function runSetStatus(ctx: CommandContext, args: string[]): Promise<number
   const status = parseStatusArg(statusArg);
   const { doc, file } = await editOne(ctx, fileArg);
   const result = setStatus(doc, id, status, { date: ctx.values.date as string | undefined });
-  if (!result.ok) throw new CliError(result.error);
+  if (!result.ok) throw new CliError(`${display(ctx, file)}: ${result.error}`);
   if (result.edits.length) await writeFileAtomic(file, applyEdits(doc.text, result.edits));
   const out = { file: display(ctx, file), taskId: id, status, changed: result.edits.length > 0 };
   ctx.stdout.write(ctx.values.json ? `${JSON.stringify(out)}\n` : `${out.file}: task ${id} is ${status}${out.changed ? '' : ' (unchanged)'}\n`);
@@ -118,7 +119,7 @@ async function runToggle(ctx: CommandContext, args: string[]): Promise<number> {
   if (!Number.isInteger(line) || line < 1) throw new UsageError('LINE must be a line number (1 or more)');
   const { doc, file } = await editOne(ctx, fileArg);
   const result = toggleCheckbox(doc, line - 1);
-  if (!result.ok) throw new CliError(result.error);
+  if (!result.ok) throw new CliError(`${display(ctx, file)}: ${result.error}`);
   await writeFileAtomic(file, applyEdits(doc.text, result.edits));
   const box = doc.checkboxes.find((b) => b.line === line - 1)!;
   const task =

@@ -41,7 +41,7 @@ export interface SetStatusOptions {
 
 export function setStatus(doc: PlanDocument, taskId: string, status: Status, options: SetStatusOptions = {}): EditResult {
   const task = doc.tasks.find((t) => t.id === taskId);
-  if (!task) return { ok: false, error: `no task "${taskId}" in ${doc.file}` };
+  if (!task) return { ok: false, error: `no task "${taskId}" in this plan` };
   if (status === 'unknown') return { ok: false, error: 'the status "unknown" cannot be written' };
   const date = options.date ?? today();
   if (!isValidDate(date)) return { ok: false, error: `"${date}" is not a date as YYYY-MM-DD` };
