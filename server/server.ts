@@ -1,28 +1,67 @@
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { z } from 'zod';
 import { version } from '../engine/version';
 import { consoleLogger } from './log';
+import { registerPlanFeatures } from './planFeatures';
+import { PlanService, toPath } from './planService';
 
 /**
  * Plumbline's language server, in its own process. The transport (IPC from the extension,
  * `--stdio` from tests and other editors) is picked by vscode-languageserver from argv.
- * Later capabilities register their handlers here: plan-file diagnostics and navigation,
- * guard findings on agent edits, trace codes.
  */
 const connection = createConnection(ProposedFeatures.all);
 const log = consoleLogger(connection.console);
 const documents = new TextDocuments(TextDocument);
+const plans = new PlanService(connection, documents, log);
+
+/** Settings the client sends (initializationOptions and didChangeConfiguration): only what the server uses. */
+const Settings = z
+  .object({ plans: z.object({ include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).partial().optional() })
+  .passthrough();
+
+function applySettings(raw: unknown): void {
+  const parsed = Settings.safeParse(raw ?? {});
+  if (!parsed.success) {
+    log.warn(`ignoring settings of the wrong shape: ${parsed.error.message}`);
+    return;
+  }
+  plans.configure(folders, parsed.data.plans?.include, parsed.data.plans?.exclude);
+}
+
+let folders: string[] = [];
 
 connection.onInitialize((params) => {
-  const folders = params.workspaceFolders?.map((f) => f.uri) ?? [];
+  folders = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p) => p !== undefined);
   log.info(`Plumbline language server ${version} started (pid ${process.pid}, ${folders.length} workspace folder(s))`);
+  applySettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
+      documentSymbolProvider: true,
+      hoverProvider: true,
+      definitionProvider: true,
+      completionProvider: { triggerCharacters: [':', ' '] },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'Plumbline', version },
   };
 });
 
+connection.onInitialized(() => void plans.scan());
+
+connection.onDidChangeConfiguration(({ settings }) => {
+  applySettings((settings as { plumbline?: unknown } | undefined)?.plumbline);
+  void plans.scan();
+});
+
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  for (const change of changes) void plans.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);
+});
+
+documents.onDidChangeContent(({ document }) => plans.updateFromEditor(document));
+documents.onDidClose(({ document }) => void plans.closed(document.uri));
+
+registerPlanFeatures(connection, documents, plans, log);
 documents.listen(connection);
 connection.listen();

@@ -7,3 +7,4 @@ export { applyEdits, invertEdits, type TextEdit } from './text';
 export { parseStatus, parsePriority } from './words';
 export * from './files';
 export { loadPlans } from './load';
+export { dependencyRefsOnLine, type DependencyRef } from './references';

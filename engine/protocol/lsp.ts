@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { PlanSummary, SettableStatus } from './plans';
+
+/**
+ * Plumbline's own LSP messages, each declared once: its method, the zod schema of its params
+ * (validated by the receiver) and its result. Both the client (client/) and the server
+ * (server/) import these; nothing else names the method strings.
+ */
+
+/** Outcome of a plan edit: applied, or refused with a message for the person. */
+export const PlanEditResult = z.object({ applied: z.boolean(), message: z.string().optional() });
+export type PlanEditResult = z.infer<typeof PlanEditResult>;
+
+/**
+ * Sent by the client (code lens, tree, board, command) to set a task's status. The server
+ * computes the minimal edit on its copy of the document and applies it with
+ * workspace/applyEdit, versioned: when the document changed since `version`, nothing is applied
+ * and the result says so.
+ */
+export namespace SetTaskStatusRequest {
+  export const method = 'plumbline/setTaskStatus';
+  export const params = z.object({
+    uri: z.string(),
+    taskId: z.string(),
+    status: SettableStatus,
+    /** The document version the request was made against; null when the file is not open. */
+    version: z.number().int().nullable(),
+    date: z.string().optional(),
+  });
+  export type Params = z.infer<typeof params>;
+  export type Result = PlanEditResult;
+}
+
+/**
+ * Sent by the client to toggle the checkboxes on some lines, in one edit (lines without a
+ * checkbox are skipped). `text`, when given, is the checkbox text the requester saw on that
+ * line: if the line now holds another checkbox, nothing is changed.
+ */
+export namespace ToggleCheckboxRequest {
+  export const method = 'plumbline/toggleCheckbox';
+  export const params = z.object({
+    uri: z.string(),
+    version: z.number().int().nullable(),
+    boxes: z.array(z.object({ line: z.number().int().nonnegative(), text: z.string().optional() })).min(1).max(10_000),
+  });
+  export type Params = z.infer<typeof params>;
+  export type Result = PlanEditResult;
+}
+
+/**
+ * Sent by the server whenever plans change (a file edited in VS Code or on disk, created or
+ * deleted): the plans that changed, and the uris of files that are no longer plans. The first
+ * one after start carries every plan, with `full: true`.
+ */
+export namespace PlansChangedNotification {
+  export const method = 'plumbline/plansChanged';
+  export const params = z.object({
+    full: z.boolean(),
+    changed: z.array(PlanSummary),
+    removed: z.array(z.string()),
+  });
+  export type Params = z.infer<typeof params>;
+}

@@ -1,0 +1,163 @@
+import { type Connection, type TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import path from 'node:path';
+import type { Logger } from '../engine/log';
+import {
+  findMarkdownFiles,
+  parsePlan,
+  planFilter,
+  PlanIndex,
+  readPlanFile,
+  type PlanDocument,
+  type PlanFilter,
+} from '../engine/plans';
+import { PlansChangedNotification } from '../engine/protocol/lsp';
+import type { PlanSummary } from '../engine/protocol/plans';
+import { diagnosticsFor, summarize } from './planViews';
+
+/**
+ * The workspace's plans as the server knows them: files on disk, replaced by the editor's text
+ * while a file is open. Changes are batched (one publish per 150 ms at most) into diagnostics
+ * and a plumbline/plansChanged notification carrying only the plans that changed.
+ */
+export class PlanService {
+  readonly index = new PlanIndex();
+  private folders: string[] = [];
+  private filter: PlanFilter = planFilter();
+  /** Files that are not valid UTF-8: shown, never edited. */
+  private readonly readOnly = new Set<string>();
+  private readonly sentSummaries = new Map<string, string>();
+  private readonly sentDiagnostics = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private full = true;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly log: Logger,
+  ) {}
+
+  configure(folders: string[], include?: string[], exclude?: string[]): void {
+    this.folders = folders;
+    this.filter = planFilter(include?.length ? include : undefined, exclude?.length ? exclude : undefined);
+  }
+
+  /** Reads every plan of the workspace folders; open documents win over the disk. */
+  async scan(): Promise<void> {
+    const started = Date.now();
+    for (const doc of this.index.documents()) this.index.delete(doc.file);
+    for (const folder of this.folders) {
+      for (const file of await findMarkdownFiles(folder, this.filter)) await this.readFromDisk(file);
+    }
+    for (const doc of this.documents.all()) this.updateFromEditor(doc);
+    this.log.info(`Plans: ${this.index.documents().length} plan file(s) read in ${Date.now() - started} ms`);
+    this.full = true;
+    this.schedule();
+  }
+
+  updateFromEditor(document: TextDocument): void {
+    const file = toPath(document.uri);
+    if (!file || !/\.(md|markdown)$/i.test(file) || this.isExcluded(file)) return;
+    this.accept(parsePlan(file, document.getText()));
+  }
+
+  /** A file changed on disk; while it is open in the editor, the editor's text counts instead. */
+  async changedOnDisk(uri: string, deleted: boolean): Promise<void> {
+    const file = toPath(uri);
+    if (!file || this.documents.get(uri)) return;
+    if (deleted) {
+      this.index.delete(file);
+      this.schedule();
+      return;
+    }
+    if (/\.(md|markdown)$/i.test(file) && !this.isExcluded(file)) await this.readFromDisk(file);
+    this.schedule();
+  }
+
+  /** When an editor closes, the disk is the truth again. */
+  async closed(uri: string): Promise<void> {
+    const file = toPath(uri);
+    if (file && this.index.get(file)) await this.readFromDisk(file);
+    this.schedule();
+  }
+
+  isReadOnly(file: string): boolean {
+    return this.readOnly.has(file);
+  }
+
+  private async readFromDisk(file: string): Promise<void> {
+    try {
+      const { text, editable } = await readPlanFile(file);
+      if (editable) this.readOnly.delete(file);
+      else this.readOnly.add(file);
+      this.accept(parsePlan(file, text));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.index.delete(file);
+      else this.log.warn(`Plans: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private accept(doc: PlanDocument): void {
+    const relative = this.relative(doc.file);
+    if (doc.tasks.length > 0 || doc.checkboxes.length > 0 || this.filter.isIncluded(relative)) this.index.set(doc);
+    else this.index.delete(doc.file);
+    this.schedule();
+  }
+
+  private isExcluded(file: string): boolean {
+    return this.filter.isExcluded(this.relative(file));
+  }
+
+  relative(file: string): string {
+    const folder = this.folders.find((f) => file.startsWith(f + path.sep)) ?? path.dirname(file);
+    return path.relative(folder, file).split(path.sep).join('/');
+  }
+
+  schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.publish();
+    }, 150);
+  }
+
+  /** Sends diagnostics and summaries for what changed since the last publish. */
+  publish(): void {
+    const changed: PlanSummary[] = [];
+    const present = new Set<string>();
+    for (const doc of this.index.documents()) {
+      const uri = URI.file(doc.file).toString();
+      present.add(uri);
+      const problems = this.index.problems(doc.file);
+      const diagnostics = diagnosticsFor(doc, problems);
+      const diagnosticsKey = JSON.stringify(diagnostics);
+      if (this.sentDiagnostics.get(uri) !== diagnosticsKey) {
+        this.sentDiagnostics.set(uri, diagnosticsKey);
+        void this.connection.sendDiagnostics({ uri, diagnostics });
+      }
+      const summary = summarize(uri, this.relative(doc.file), doc, problems);
+      const summaryKey = JSON.stringify(summary);
+      if (this.full || this.sentSummaries.get(uri) !== summaryKey) {
+        this.sentSummaries.set(uri, summaryKey);
+        changed.push(summary);
+      }
+    }
+    const removed = [...this.sentSummaries.keys()].filter((uri) => !present.has(uri));
+    for (const uri of removed) {
+      this.sentSummaries.delete(uri);
+      this.sentDiagnostics.delete(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    if (this.full || changed.length || removed.length) {
+      const params: PlansChangedNotification.Params = { full: this.full, changed, removed };
+      void this.connection.sendNotification(PlansChangedNotification.method, params);
+    }
+    this.full = false;
+  }
+}
+
+export function toPath(uri: string): string | undefined {
+  const parsed = URI.parse(uri);
+  return parsed.scheme === 'file' ? parsed.fsPath : undefined;
+}
