@@ -37,7 +37,7 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'esm',
-    entryPoints: { chat: 'webviews/chat/main.ts' },
+    entryPoints: { chat: 'webviews/chat/main.ts', plans: 'webviews/plans/main.ts' },
     outdir: 'dist/webviews',
     tsconfig: 'webviews/tsconfig.json',
   },

@@ -1,21 +1,111 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { NextTaskRequest } from '../engine/protocol/lsp';
+import { SettableStatus, type PlanSummary } from '../engine/protocol/plans';
+import { setTaskStatus, toggleCheckboxes } from './planEdits';
+import type { PlanStore } from './planStore';
 
 /** What commands work on: the pieces activate() created. */
 export interface CommandContext {
   log: vscode.LogOutputChannel;
   languageClient: LanguageClient;
+  plans: PlanStore;
+  openBoard(): void;
 }
 
+type Handler = (ctx: CommandContext) => (...args: unknown[]) => unknown;
+
 /** One function per command, keyed by the id declared in package.json. */
-const commands: Record<string, (ctx: CommandContext) => (...args: unknown[]) => unknown> = {
+const commands: Record<string, Handler> = {
   'plumbline.showOutput': (ctx) => () => ctx.log.show(true),
   'plumbline.restartServer': (ctx) => async () => {
     ctx.log.info('Restarting the language server');
     await ctx.languageClient.restart();
   },
+  'plumbline.setTaskStatus': (ctx) => (arg) => setStatusCommand(ctx, arg),
+  'plumbline.toggleTaskCheckbox': (ctx) => () => toggleCommand(ctx),
+  'plumbline.openTask': () => (uri, line) => openTask(String(uri), Number(line)),
+  'plumbline.openPlansBoard': (ctx) => () => ctx.openBoard(),
+  'plumbline.nextTask': (ctx) => () => nextTaskCommand(ctx),
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(commands).map(([id, make]) => vscode.commands.registerCommand(id, make(ctx)));
+}
+
+export async function openTask(uri: string, line: number): Promise<void> {
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri), { preview: false });
+  const position = new vscode.Position(Math.max(0, line), 0);
+  editor.selection = new vscode.Selection(position, position);
+  editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+interface StatusArgs {
+  uri?: string;
+  taskId?: string;
+  version?: number | null;
+  status?: string;
+}
+
+/**
+ * "Plumbline: Set Task Status": from a code lens or the board (arguments say which task), or
+ * from the palette (the task under the cursor; the status from a quick pick).
+ */
+async function setStatusCommand(ctx: CommandContext, arg: unknown): Promise<void> {
+  const args: StatusArgs = typeof arg === 'object' && arg !== null ? (arg as StatusArgs) : {};
+  let { uri, taskId } = args;
+  if (!uri || !taskId) {
+    const editor = vscode.window.activeTextEditor;
+    const plan = editor && ctx.plans.get(editor.document.uri.toString());
+    const task = plan && taskAt(plan, editor.selection.active.line);
+    if (!editor || !task) {
+      void vscode.window.showInformationMessage('Plumbline: put the cursor on a task in a plan file first.');
+      return;
+    }
+    uri = editor.document.uri.toString();
+    taskId = task.id;
+  }
+  let status = args.status;
+  if (!status) {
+    const picked = await vscode.window.showQuickPick(SettableStatus.options, { placeHolder: `New status of task ${taskId}` });
+    if (!picked) return;
+    status = picked;
+  }
+  const parsed = SettableStatus.safeParse(status);
+  if (!parsed.success) {
+    void vscode.window.showErrorMessage(`Plumbline: "${status}" is not a status (${SettableStatus.options.join(', ')}).`);
+    return;
+  }
+  await setTaskStatus(ctx.languageClient, ctx.log, { uri, taskId, status: parsed.data, version: args.version });
+}
+
+/** The task a line belongs to: the last task starting at or above it. */
+function taskAt(plan: PlanSummary, line: number) {
+  return plan.tasks.filter((t) => t.line <= line).at(-1);
+}
+
+/** "Plumbline: Toggle Task Checkbox": every line touched by a selection, in one undoable edit. */
+async function toggleCommand(ctx: CommandContext): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return;
+  const lines = new Set<number>();
+  for (const selection of editor.selections) {
+    const last = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line - 1 : selection.end.line;
+    for (let line = selection.start.line; line <= last; line++) lines.add(line);
+  }
+  await toggleCheckboxes(ctx.languageClient, ctx.log, {
+    uri: editor.document.uri.toString(),
+    version: editor.document.version,
+    boxes: [...lines].map((line) => ({ line })),
+  });
+}
+
+async function nextTaskCommand(ctx: CommandContext): Promise<void> {
+  const next = NextTaskRequest.result.safeParse(await ctx.languageClient.sendRequest(NextTaskRequest.method, {}));
+  if (!next.success || !next.data) {
+    void vscode.window.showInformationMessage('Plumbline: no task is ready: every open task waits on a dependency, or none is open.');
+    return;
+  }
+  await openTask(next.data.uri, next.data.line);
+  void vscode.window.setStatusBarMessage(`Plumbline: next task ${next.data.id}: ${next.data.title}`, 5000);
 }

@@ -4,13 +4,17 @@ import { ChatView } from './chatView';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
 import { createLog } from './log';
-import { PlansTree } from './plansTree';
+import { toggleCheckboxes } from './planEdits';
+import { PlansBoard } from './plansBoard';
+import { PlansTree, type PlanNode } from './plansTree';
+import { PlanStore } from './planStore';
 import { RunsTree } from './runsTree';
 import { createStatusBar } from './statusBar';
 
 /** What activate() returns: used by the extension tests to look at the running pieces. */
 export interface PlumblineApi {
   languageClient: LanguageClient;
+  plans: PlanStore;
 }
 
 let languageClient: LanguageClient | undefined;
@@ -20,14 +24,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
   log.info(`Plumbline ${context.extension.packageJSON.version as string} activating`);
   const client = createLanguageClient(context, log);
   languageClient = client;
+  const plans = new PlanStore(client, log);
+  const board = new PlansBoard(context.extensionUri, client, plans, log);
+  const plansTree = new PlansTree(plans);
+  const plansView = vscode.window.createTreeView<PlanNode>('plumbline.plans', {
+    treeDataProvider: plansTree,
+    manageCheckboxStateManually: true,
+  });
 
   context.subscriptions.push(
     log,
-    ...registerCommands({ log, languageClient: client }),
+    plans,
+    board,
+    plansTree,
+    plansView,
+    plansView.onDidChangeCheckboxState((e) => void toggleFromTree(client, log, e.items)),
+    ...registerCommands({ log, languageClient: client, plans, openBoard: () => board.show() }),
     vscode.window.registerWebviewViewProvider(ChatView.id, new ChatView(context.extensionUri, log), {
       webviewOptions: { retainContextWhenHidden: false },
     }),
-    vscode.window.registerTreeDataProvider('plumbline.plans', new PlansTree()),
     vscode.window.registerTreeDataProvider('plumbline.runs', new RunsTree()),
     createStatusBar(client),
   );
@@ -38,7 +53,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     // The views and commands stay usable; the status bar shows the server as stopped.
     log.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { languageClient: client };
+  return { languageClient: client, plans };
+}
+
+/** A tree checkbox was clicked: toggle those boxes in their plan files, one edit per file. */
+async function toggleFromTree(client: LanguageClient, log: vscode.LogOutputChannel, items: readonly (readonly [PlanNode, vscode.TreeItemCheckboxState])[]) {
+  const byFile = new Map<string, { line: number; text?: string }[]>();
+  for (const [node] of items) {
+    if (node.kind === 'deliverable') {
+      const box = node.task.deliverables[node.index];
+      byFile.set(node.plan.uri, [...(byFile.get(node.plan.uri) ?? []), { line: box.line, text: box.text }]);
+    } else if (node.kind === 'task' && node.task.boxLine !== null) {
+      byFile.set(node.plan.uri, [...(byFile.get(node.plan.uri) ?? []), { line: node.task.boxLine }]);
+    }
+  }
+  for (const [uri, boxes] of byFile) await toggleCheckboxes(client, log, { uri, boxes });
 }
 
 export async function deactivate(): Promise<void> {

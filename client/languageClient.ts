@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { readConfig } from './config';
 
 /**
  * Starts Plumbline's language server (dist/server.js) in its own Node process over IPC. Its log
@@ -16,6 +17,13 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     documentSelector: [{ scheme: 'file' }],
     outputChannel: output,
     traceOutputChannel: output,
+    initializationOptions: { settings: readConfig() },
+    synchronize: {
+      // Settings changes reach the server as workspace/didChangeConfiguration; markdown files
+      // changed on disk (by agents outside VS Code, git, scripts) as didChangeWatchedFiles.
+      configurationSection: 'plumbline',
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{md,markdown}'),
+    },
   };
   // The id "plumbline" makes the client read the `plumbline.trace.server` setting.
   return new LanguageClient('plumbline', 'Plumbline Language Server', serverOptions, clientOptions);

@@ -1,14 +1,104 @@
 import * as vscode from 'vscode';
+import type { PlanSummary, TaskSummary } from '../engine/protocol/plans';
+import type { PlanStore } from './planStore';
+
+/** Plans tree nodes: plan files → tasks (subtasks under their parent) → deliverables. */
+export type PlanNode =
+  | { kind: 'plan'; plan: PlanSummary }
+  | { kind: 'task'; plan: PlanSummary; task: TaskSummary }
+  | { kind: 'deliverable'; plan: PlanSummary; task: TaskSummary; index: number };
+
+export const statusIcons: Record<TaskSummary['status'], [string, string | undefined]> = {
+  todo: ['circle-large-outline', undefined],
+  'in-progress': ['play-circle', 'charts.blue'],
+  blocked: ['error', 'charts.red'],
+  paused: ['debug-pause', 'charts.yellow'],
+  done: ['pass-filled', 'charts.green'],
+  cancelled: ['circle-slash', 'disabledForeground'],
+  unknown: ['question', 'charts.orange'],
+};
 
 /**
- * The Plans tree (plan files → tasks → deliverables). Until plan parsing lands it has no items,
- * and VS Code shows the `viewsWelcome` sentence from package.json in their place.
+ * The Plans tree in the Plumbline sidebar. Deliverables (and checklist tasks) carry real tree
+ * checkboxes; ticking one edits the plan file like the toggle command does.
  */
-export class PlansTree implements vscode.TreeDataProvider<never> {
-  getTreeItem(element: never): vscode.TreeItem {
-    return element;
+export class PlansTree implements vscode.TreeDataProvider<PlanNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<PlanNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: PlanStore) {
+    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
   }
-  getChildren(): never[] {
+
+  getChildren(node?: PlanNode): PlanNode[] {
+    if (!node) return this.store.all().map((plan) => ({ kind: 'plan', plan }));
+    if (node.kind === 'plan') {
+      const ids = new Set(node.plan.tasks.map((t) => t.id));
+      return node.plan.tasks.filter((t) => !t.parent || !ids.has(t.parent)).map((task) => ({ kind: 'task', plan: node.plan, task }));
+    }
+    if (node.kind === 'task') {
+      const subtasks: PlanNode[] = node.plan.tasks
+        .filter((t) => t.parent === node.task.id && t !== node.task)
+        .map((task) => ({ kind: 'task', plan: node.plan, task }));
+      const deliverables: PlanNode[] = node.task.deliverables.map((_, index) => ({ kind: 'deliverable', plan: node.plan, task: node.task, index }));
+      return [...subtasks, ...deliverables];
+    }
     return [];
   }
+
+  getTreeItem(node: PlanNode): vscode.TreeItem {
+    const uri = vscode.Uri.parse(node.plan.uri);
+    if (node.kind === 'plan') {
+      const done = node.plan.tasks.filter((t) => t.status === 'done').length;
+      const item = new vscode.TreeItem(node.plan.file, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = node.plan.uri;
+      item.resourceUri = uri;
+      item.iconPath = vscode.ThemeIcon.File;
+      item.description = `${done}/${node.plan.tasks.length} done${node.plan.problemCount ? ` · ${node.plan.problemCount} problem(s)` : ''}`;
+      item.tooltip = `${node.plan.file}\n${node.plan.dialects.join(', ')}\n${done} of ${node.plan.tasks.length} tasks done; ${node.plan.checkboxes.done} of ${node.plan.checkboxes.open + node.plan.checkboxes.done} checkboxes ticked`;
+      item.contextValue = 'plumbline.plan';
+      return item;
+    }
+    if (node.kind === 'task') {
+      const { task } = node;
+      const hasChildren = task.deliverables.length > 0 || node.plan.tasks.some((t) => t.parent === task.id && t !== task);
+      const item = new vscode.TreeItem(`${task.id}: ${task.title}`, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.id = `${node.plan.uri}#${task.line}`;
+      const [icon, color] = statusIcons[task.status];
+      item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+      const done = task.deliverables.filter((d) => d.done).length;
+      item.description = [task.status, task.priority, task.deliverables.length ? `${done}/${task.deliverables.length}` : ''].filter(Boolean).join(' · ');
+      item.tooltip = new vscode.MarkdownString(taskTooltip(task));
+      item.command = { command: 'plumbline.openTask', title: 'Open', arguments: [node.plan.uri, task.line] };
+      item.contextValue = `plumbline.task.${task.status}`;
+      if (task.boxLine !== null) item.checkboxState = task.status === 'done' ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
+      return item;
+    }
+    const deliverable = node.task.deliverables[node.index];
+    const item = new vscode.TreeItem(deliverable.text, vscode.TreeItemCollapsibleState.None);
+    item.id = `${node.plan.uri}#${node.task.line}:${deliverable.line}`;
+    item.checkboxState = deliverable.done ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
+    item.command = { command: 'plumbline.openTask', title: 'Open', arguments: [node.plan.uri, deliverable.line] };
+    item.contextValue = 'plumbline.deliverable';
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+function taskTooltip(task: TaskSummary): string {
+  const lines = [`**${task.id}: ${escape(task.title)}**`, '', `Status: ${task.status} (${escape(task.rawStatus)})`];
+  if (task.priority) lines.push(`Priority: ${task.priority}`);
+  if (task.dependencies.length) lines.push(`Depends on: ${task.dependencies.map(escape).join(', ')}`);
+  if (task.assignee) lines.push(`Assigned to: ${escape(task.assignee)}`);
+  for (const problem of task.problems) lines.push('', `⚠ ${escape(problem)}`);
+  return lines.join('  \n');
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

@@ -10,7 +10,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { dependencyRefsOnLine, setStatus, toggleCheckbox, type EditResult, type PlanDocument, type PlanTask } from '../engine/plans';
-import { SetTaskStatusRequest, ToggleCheckboxRequest, type PlanEditResult } from '../engine/protocol/lsp';
+import { NextTaskRequest, SetTaskStatusRequest, ToggleCheckboxRequest, type PlanEditResult } from '../engine/protocol/lsp';
 import type { Logger } from '../engine/log';
 import { toPath, type PlanService } from './planService';
 import { positionsOf } from './planViews';
@@ -141,6 +141,11 @@ export function registerPlanFeatures(connection: Connection, documents: TextDocu
     }
     return undefined;
   };
+
+  connection.onRequest(NextTaskRequest.method, (): NextTaskRequest.Result => {
+    const next = plans.index.next();
+    return next ? { uri: URI.file(next.file).toString(), line: next.task.line, id: next.task.id, title: next.task.title } : null;
+  });
 
   connection.onRequest(SetTaskStatusRequest.method, async (raw: unknown): Promise<PlanEditResult> => {
     const parsed = SetTaskStatusRequest.params.safeParse(raw);

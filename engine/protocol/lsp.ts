@@ -61,3 +61,11 @@ export namespace PlansChangedNotification {
   });
   export type Params = z.infer<typeof params>;
 }
+
+/** Sent by the client ("Plumbline: Next Task"): the task to work on next across the workspace, or null. */
+export namespace NextTaskRequest {
+  export const method = 'plumbline/nextTask';
+  export const params = z.object({});
+  export const result = z.object({ uri: z.string(), line: z.number().int(), id: z.string(), title: z.string() }).nullable();
+  export type Result = z.infer<typeof result>;
+}
