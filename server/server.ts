@@ -20,13 +20,20 @@ const Settings = z
   .object({ plans: z.object({ include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).partial().optional() })
   .passthrough();
 
-function applySettings(raw: unknown): void {
+let appliedSettings = '';
+
+/** Applies settings; true when what the server uses changed (the client also re-sends unchanged ones). */
+function applySettings(raw: unknown): boolean {
   const parsed = Settings.safeParse(raw ?? {});
   if (!parsed.success) {
     log.warn(`ignoring settings of the wrong shape: ${parsed.error.message}`);
-    return;
+    return false;
   }
+  const key = JSON.stringify(parsed.data.plans ?? {});
+  if (key === appliedSettings) return false;
+  appliedSettings = key;
   plans.configure(folders, parsed.data.plans?.include, parsed.data.plans?.exclude);
+  return true;
 }
 
 let folders: string[] = [];
@@ -51,8 +58,7 @@ connection.onInitialize((params) => {
 connection.onInitialized(() => void plans.scan());
 
 connection.onDidChangeConfiguration(({ settings }) => {
-  applySettings((settings as { plumbline?: unknown } | undefined)?.plumbline);
-  void plans.scan();
+  if (applySettings((settings as { plumbline?: unknown } | undefined)?.plumbline)) void plans.scan();
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {

@@ -15,6 +15,7 @@ import {
   TestEvent,
   WebviewPostRequest,
   WebviewTextRequest,
+  WebviewTextsRequest,
   WorkbenchTextRequest,
 } from './protocol';
 
@@ -137,6 +138,11 @@ async function startRunnerServer(
     '/webview-text': async (body, page) => {
       const { title } = WebviewTextRequest.parse(body);
       return { text: await deepText(await findWebviewFrame(page, title)) };
+    },
+    '/webview-texts': async (body, page) => {
+      const { title, selector } = WebviewTextsRequest.parse(body);
+      const frame = await findWebviewFrame(page, title);
+      return { texts: await frame.locator(selector).allInnerTexts() };
     },
     '/webview-post': async (body, page) => {
       const { title, message } = WebviewPostRequest.parse(body);

@@ -33,6 +33,11 @@ export async function webviewText(title: string): Promise<string> {
   return (await ask('/webview-text', { title })).text;
 }
 
+/** The inner texts of every element matching `selector` in a webview (Playwright pierces shadow roots). */
+export async function webviewTexts(title: string, selector: string): Promise<string[]> {
+  return (await ask<{ texts: string[] }>('/webview-texts', { title, selector })).texts;
+}
+
 export async function postFromWebview(title: string, message: unknown): Promise<void> {
   await ask('/webview-post', { title, message });
 }

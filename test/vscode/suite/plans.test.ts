@@ -1,0 +1,159 @@
+import * as assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { PlumblineApi } from '../../../client/extension';
+import { plansBoardTitle } from '../../../engine/protocol/plansBoard';
+import * as runner from './runner';
+
+const root = () => vscode.workspace.workspaceFolders![0].uri;
+const planUri = (relative: string) => vscode.Uri.joinPath(root(), relative);
+
+async function api(): Promise<PlumblineApi> {
+  const extension = vscode.extensions.getExtension<PlumblineApi>('plumbline.plumbline')!;
+  const exports = await extension.activate();
+  await runner.eventually(async () => exports.plans.isReady, 'the first plan scan');
+  return exports;
+}
+
+async function openAt(relative: string, line: number): Promise<vscode.TextEditor> {
+  const editor = await vscode.window.showTextDocument(planUri(relative), { preview: false });
+  editor.selection = new vscode.Selection(line, 0, line, 0);
+  return editor;
+}
+
+function today(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+describe('Plans in a real VS Code', () => {
+  let plumbline: PlumblineApi;
+  before(async () => {
+    plumbline = await api();
+  });
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('the Plans tree lists the demo plans', async function () {
+    assert.deepEqual(
+      plumbline.plans.all().map((p) => p.file),
+      [
+        '.cursor/plans/search-ui.plan.md',
+        'plans/checklist.md',
+        'plans/crlf.md',
+        'plans/header-block.md',
+        'plans/numbered-section.md',
+        'plans/table.md',
+        'plans/task-heading.md',
+        'plans/tasks.md',
+      ],
+    );
+    if (!runner.available) return;
+    await vscode.commands.executeCommand('workbench.view.extension.plumbline');
+    await vscode.commands.executeCommand('plumbline.plans.focus');
+    const tree = await runner.eventually(async () => {
+      const text = await runner.workbenchText('.part.sidebar');
+      return text.includes('plans/task-heading.md') ? text : '';
+    }, 'the plan files in the Plans tree');
+    assert.match(tree, /plans\/table\.md\s*3\/8 done/);
+    assert.match(tree, /plans\/task-heading\.md\s*1\/4 done · 2 problem\(s\)/);
+  });
+
+  it('toggling a checkbox by command changes exactly one character of the document', async () => {
+    const file = planUri('plans/crlf.md');
+    const before = await readFile(file.fsPath);
+    const editor = await openAt('plans/crlf.md', 6);
+    const text = editor.document.getText();
+    await vscode.commands.executeCommand('plumbline.toggleTaskCheckbox');
+    await runner.eventually(async () => editor.document.getText() !== text, 'the checkbox to change');
+    const after = editor.document.getText();
+    const changed = [...after].map((c, i) => (c === text[i] ? -1 : i)).filter((i) => i >= 0);
+    assert.equal(after.length, text.length);
+    assert.deepEqual(changed.map((i) => after[i]), ['x']);
+    assert.equal(editor.document.lineAt(6).text, '- [x] keep CRLF when toggling');
+    // The file had no unsaved changes, so the edit is saved: on disk too exactly one byte differs, CRLF kept.
+    await runner.eventually(async () => !editor.document.isDirty, 'the plan to be saved');
+    const onDisk = await readFile(file.fsPath);
+    assert.equal(onDisk.length, before.length);
+    assert.equal([...onDisk].filter((b, i) => b !== before[i]).length, 1);
+    assert.ok(onDisk.includes('\r\n'));
+  });
+
+  it('setting a task-heading task to done writes its Completed date and ticks its To-dos line; undo restores it', async () => {
+    const editor = await openAt('plans/task-heading.md', 27);
+    const original = editor.document.getText();
+    await vscode.commands.executeCommand('plumbline.setTaskStatus', { uri: editor.document.uri.toString(), taskId: '2', status: 'done' });
+    const text = await runner.eventually(async () => {
+      const now = editor.document.getText();
+      return now !== original ? now : '';
+    }, 'the status edit');
+    assert.match(text, /### Task 2: Harden the Webhook Endpoint\n\n\*\*Status\*\*: completed \| \*\*Priority\*\*: high/);
+    assert.ok(text.includes(`**Started**: 2026-03-04\n**Completed**: ${today()}\n**Last Updated**: ${today()}`));
+    assert.ok(text.includes('- [x] Complete Task 2: Harden the Webhook Endpoint'));
+    await vscode.commands.executeCommand('undo');
+    await runner.eventually(async () => editor.document.getText() === original, 'undo to restore the plan');
+    await editor.document.save(); // the edit had been saved; put the file back as it was for the next tests
+  });
+
+  it('refuses a status edit made against an older version of the document', async () => {
+    const editor = await openAt('plans/task-heading.md', 42);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), ''));
+    await editor.edit((b) => b.insert(new vscode.Position(2, 0), 'x'));
+    const text = editor.document.getText();
+    await vscode.commands.executeCommand('plumbline.setTaskStatus', {
+      uri: editor.document.uri.toString(),
+      taskId: '4',
+      status: 'done',
+      version: editor.document.version - 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(editor.document.getText(), text, 'nothing changed');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('an unknown dependency shows a diagnostic on its task', async () => {
+    const uri = planUri('plans/task-heading.md');
+    const diagnostics = await runner.eventually(async () => {
+      const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Plumbline');
+      return found.length ? found : undefined;
+    }, 'Plumbline diagnostics on task-heading.md');
+    const unknown = diagnostics!.find((d) => d.code === 'unknown-dependency');
+    assert.ok(unknown, JSON.stringify(diagnostics));
+    assert.equal(unknown.range.start.line, 41);
+    assert.match(unknown.message, /depends on "7", which is no task/);
+    assert.equal(unknown.severity, vscode.DiagnosticSeverity.Warning);
+  });
+
+  it('the board shows the right counts, read from its DOM, and saves a screenshot', async function () {
+    if (!runner.available) this.skip();
+    await vscode.commands.executeCommand('plumbline.openPlansBoard');
+    const progress = await runner.eventually(async () => {
+      const texts = await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/table.md"] [data-progress]');
+      return texts.length ? texts : undefined;
+    }, 'the board to render the plans');
+    assert.deepEqual(progress, ['3/8 done']);
+    assert.deepEqual(await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/header-block.md"] [data-progress]'), ['6/15 done']);
+    const groups = await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/task-heading.md"] [data-group] h3');
+    assert.deepEqual(groups.map((g) => g.replace(/\s+/g, ' ').toLowerCase()), ['in progress 1', 'to do 1', 'blocked 1', 'done 1']);
+    await runner.screenshot('plans-board');
+  });
+
+  it('the tree and the board follow a plan written on disk by someone else', async () => {
+    const file = path.join(root().fsPath, 'plans', 'TODO.agent.md');
+    await writeFile(file, '# Agent notes\n\n- [ ] First thing\n- [x] Second thing\n');
+    const plan = await runner.eventually(async () => plumbline.plans.get(vscode.Uri.file(file).toString()), 'the new plan');
+    assert.deepEqual(plan!.tasks.map((t) => `${t.title}:${t.status}`), ['First thing:todo', 'Second thing:done']);
+    await writeFile(file, '# Agent notes\n\n- [x] First thing\n- [x] Second thing\n');
+    await runner.eventually(
+      async () => plumbline.plans.get(vscode.Uri.file(file).toString())?.tasks.every((t) => t.status === 'done'),
+      'the change on disk to reach the store',
+    );
+    if (runner.available) {
+      await vscode.commands.executeCommand('plumbline.openPlansBoard');
+      await runner.eventually(
+        async () => (await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/TODO.agent.md"] [data-progress]'))[0] === '2/2 done',
+        'the board to show the change',
+      );
+    }
+  });
+});
