@@ -37,7 +37,7 @@ const fakeHostScript = `
     return {
       postMessage: (message) => window.__posted.push(structuredClone(message)),
       getState: () => state,
-      setState: (s) => (state = s),
+      setState: (s) => { state = s; window.__state = s; },
     };
   };`;
 
