@@ -13,6 +13,7 @@ import {
   RunResult,
   ScreenshotRequest,
   TestEvent,
+  WebviewClickRequest,
   WebviewPostRequest,
   WebviewTextRequest,
   WebviewTextsRequest,
@@ -143,6 +144,11 @@ async function startRunnerServer(
       const { title, selector } = WebviewTextsRequest.parse(body);
       const frame = await findWebviewFrame(page, title);
       return { texts: await frame.locator(selector).allInnerTexts() };
+    },
+    '/webview-click': async (body, page) => {
+      const { title, selector } = WebviewClickRequest.parse(body);
+      await (await findWebviewFrame(page, title)).locator(selector).first().click({ timeout: 10_000 });
+      return {};
     },
     '/webview-post': async (body, page) => {
       const { title, message } = WebviewPostRequest.parse(body);

@@ -26,6 +26,9 @@ export const WebviewTextRequest = z.object({ title: z.string() });
 /** POST /webview-texts: the inner text of every element matching `selector` (shadow DOM pierced) in the webview titled `title`. */
 export const WebviewTextsRequest = z.object({ title: z.string(), selector: z.string() });
 
+/** POST /webview-click: clicks the first element matching `selector` in the webview titled `title`, as a person would. */
+export const WebviewClickRequest = z.object({ title: z.string(), selector: z.string() });
+
 /**
  * POST /webview-post: sends `message` from inside the webview titled `title`, through the same
  * channel acquireVsCodeApi().postMessage uses, so the host sees exactly what a webview could send.

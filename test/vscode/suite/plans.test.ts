@@ -138,6 +138,23 @@ describe('Plans in a real VS Code', () => {
     await runner.screenshot('plans-board');
   });
 
+  it('ticking a deliverable on the board edits the plan file on disk', async function () {
+    if (!runner.available) this.skip();
+    const file = planUri('plans/header-block.md').fsPath;
+    const before = await readFile(file, 'utf8');
+    await vscode.commands.executeCommand('plumbline.openPlansBoard');
+    await runner.clickInWebview(plansBoardTitle, '[data-plan="plans/header-block.md"] vscode-checkbox[data-line="19"]');
+    const after = await runner.eventually(async () => {
+      const text = await readFile(file, 'utf8');
+      return text !== before ? text : '';
+    }, 'the plan on disk to change');
+    assert.equal(after, before.replace('- [ ] Three-way merge', '- [x] Three-way merge'));
+    await runner.eventually(
+      async () => (await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/header-block.md"] [data-progress]'))[0] === '7/15 done',
+      'the board to count the ticked deliverable',
+    );
+  });
+
   it('the tree and the board follow a plan written on disk by someone else', async () => {
     const file = path.join(root().fsPath, 'plans', 'TODO.agent.md');
     await writeFile(file, '# Agent notes\n\n- [ ] First thing\n- [x] Second thing\n');

@@ -38,6 +38,10 @@ export async function webviewTexts(title: string, selector: string): Promise<str
   return (await ask<{ texts: string[] }>('/webview-texts', { title, selector })).texts;
 }
 
+export async function clickInWebview(title: string, selector: string): Promise<void> {
+  await ask('/webview-click', { title, selector });
+}
+
 export async function postFromWebview(title: string, message: unknown): Promise<void> {
   await ask('/webview-post', { title, message });
 }
