@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { demoPlanFiles } from '../fixtures/demoPlans';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,16 +28,7 @@ describe('plumbline plans (CLI)', () => {
     const { plans } = JSON.parse(stdout);
     assert.deepEqual(
       plans.map((p: { file: string }) => p.file),
-      [
-        '.cursor/plans/search-ui.plan.md',
-        'plans/checklist.md',
-        'plans/crlf.md',
-        'plans/header-block.md',
-        'plans/numbered-section.md',
-        'plans/table.md',
-        'plans/task-heading.md',
-        'plans/tasks.md',
-      ],
+      demoPlanFiles,
       'README.md has no tasks and is not a plan',
     );
     const heading = plans.find((p: { file: string }) => p.file === 'plans/task-heading.md');

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { demoPlanFiles } from '../../fixtures/demoPlans';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -37,16 +38,7 @@ describe('Plans in a real VS Code', () => {
   it('the Plans tree lists the demo plans', async function () {
     assert.deepEqual(
       plumbline.plans.all().map((p) => p.file),
-      [
-        '.cursor/plans/search-ui.plan.md',
-        'plans/checklist.md',
-        'plans/crlf.md',
-        'plans/header-block.md',
-        'plans/numbered-section.md',
-        'plans/table.md',
-        'plans/task-heading.md',
-        'plans/tasks.md',
-      ],
+      demoPlanFiles,
     );
     if (!runner.available) return;
     await vscode.commands.executeCommand('workbench.view.extension.plumbline');
