@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../engine/markdown';
 import * as vscode from 'vscode';
 import type { PlanSummary, TaskSummary } from '../engine/protocol/plans';
 import type { PlanStore } from './planStore';
@@ -91,14 +92,10 @@ export class PlansTree implements vscode.TreeDataProvider<PlanNode>, vscode.Disp
 }
 
 function taskTooltip(task: TaskSummary): string {
-  const lines = [`**${task.id}: ${escape(task.title)}**`, '', `Status: ${task.status} (${escape(task.rawStatus)})`];
+  const lines = [`**${escapeMarkdown(task.id)}: ${escapeMarkdown(task.title)}**`, '', `Status: ${task.status} (${escapeMarkdown(task.rawStatus)})`];
   if (task.priority) lines.push(`Priority: ${task.priority}`);
-  if (task.dependencies.length) lines.push(`Depends on: ${task.dependencies.map(escape).join(', ')}`);
-  if (task.assignee) lines.push(`Assigned to: ${escape(task.assignee)}`);
-  for (const problem of task.problems) lines.push('', `⚠ ${escape(problem)}`);
+  if (task.dependencies.length) lines.push(`Depends on: ${task.dependencies.map(escapeMarkdown).join(', ')}`);
+  if (task.assignee) lines.push(`Assigned to: ${escapeMarkdown(task.assignee)}`);
+  for (const problem of task.problems) lines.push('', `⚠ ${escapeMarkdown(problem)}`);
   return lines.join('  \n');
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

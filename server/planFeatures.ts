@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../engine/markdown';
 import {
   CompletionItemKind,
   type CodeLens,
@@ -194,8 +195,4 @@ const statusIcon: Record<PlanTask['status'], string> = {
 function refuse(log: Logger, method: string, error: string): PlanEditResult {
   log.warn(`${method}: rejected a request of the wrong shape: ${error}`);
   return { applied: false, message: `bad request: ${error}` };
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

@@ -94,6 +94,20 @@ describe('plan features over LSP', () => {
     assert.match(JSON.stringify(missing.contents), /no task in the workspace's plans/);
   });
 
+  it('goes to a dependency defined in another plan file, by its title', async () => {
+    const follow = uri('plans/follow-up.md');
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: follow, languageId: 'markdown', version: 1, text: '# Follow Up\nStatus: TODO\nDependencies: [Rate Limit the Public Search Endpoint]\n' },
+    });
+    await eventually(() => plansChanged.some((p) => p.changed.some((c) => c.file === 'plans/follow-up.md')), 'the new plan');
+    const position = { line: 2, character: 'Dependencies: [Rate'.length };
+    const definition = (await server.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: follow }, position })) as Location;
+    assert.equal(definition.uri, uri('plans/header-block.md'));
+    assert.equal(definition.range.start.line, 32);
+    const hover = (await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: follow }, position })) as Hover;
+    assert.match(JSON.stringify(hover.contents), /plans\/header-block\.md:33/);
+  });
+
   it('lists tasks as document symbols, nested by parent', async () => {
     const symbols = (await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: uri('plans/checklist.md') } })) as DocumentSymbol[];
     assert.equal(symbols.length, 8);
