@@ -148,9 +148,8 @@ function taskHeadingStatus(doc: PlanDocument, task: PlanTask, status: Exclude<St
     if (completed) edits.push(replace(completed.span, date));
     else insertAfter(field('started')?.line ?? field('assignee')?.line ?? block.statusLine, `**Completed**: ${date}`);
   } else if (completed && task.status === 'done') {
-    // Reopened: the Completed date no longer holds. The line goes, with its line break.
-    const line = lines[completed.line];
-    edits.push({ start: line.start, end: line.end + line.eol.length, newText: '' });
+    // Reopened: the Completed date no longer holds, so it goes.
+    edits.push(removeField(lines[completed.line], completed.span));
   }
   const updated = field('lastUpdated');
   if (updated && updated.value !== date) edits.push(replace(updated.span, date));
@@ -160,6 +159,23 @@ function taskHeadingStatus(doc: PlanDocument, task: PlanTask, status: Exclude<St
     edits.push({ start: todo.box.offset, end: todo.box.offset + 1, newText: status === 'done' ? doneMark(doc) : ' ' });
   }
   return { ok: true, edits: mergeInsertions(edits) };
+}
+
+/**
+ * Removes a `**Key**: value` field: the whole line (with its line break) when it is alone on it,
+ * else the field and one `|` separator next to it.
+ */
+function removeField(line: Line, value: { start: number; end: number }): TextEdit {
+  const text = line.text;
+  const valueEnd = value.end - line.start;
+  const keyStart = text.lastIndexOf('**', text.lastIndexOf('**', value.start - line.start - 1) - 1);
+  const before = text.slice(0, keyStart);
+  const after = text.slice(valueEnd);
+  if (before.trim() === '' && after.trim() === '') return { start: line.start, end: line.end + line.eol.length, newText: '' };
+  const pipeBefore = /\s*\|\s*$/.exec(before);
+  if (pipeBefore) return { start: line.start + pipeBefore.index, end: value.end, newText: '' };
+  const pipeAfter = /^\s*\|\s*/.exec(after)?.[0] ?? '';
+  return { start: line.start + keyStart, end: value.end + pipeAfter.length, newText: '' };
 }
 
 /** The field lines right under a task's heading, where Started / Completed lines belong. */

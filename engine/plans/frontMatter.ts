@@ -13,7 +13,7 @@ export function readFrontMatter(
   lines: readonly Line[],
 ): { endLine: number; tasks: PlanTask[]; problems: Problem[] } {
   const none = { endLine: 0, tasks: [], problems: [] };
-  if (lines.length < 2 || lines[0].text.replace(/^\uFEFF/, '') !== '---') return none;
+  if (lines.length < 2 || lines[0].text !== '---') return none;
   let close = -1;
   for (let i = 1; i < lines.length; i++) {
     if (lines[i].text === '---' || lines[i].text === '...') {
@@ -23,7 +23,8 @@ export function readFrontMatter(
   }
   if (close === -1) return none;
   const start = lines[1].start;
-  const source = text.slice(start, lines[close].start);
+  // YAML does not take a lone CR as a line break; CR → LF keeps every offset where it was.
+  const source = text.slice(start, lines[close].start).replace(/\r(?!\n)/g, '\n');
   const doc = parseDocument(source, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false });
   const problems: Problem[] = doc.errors.slice(0, 5).map((err) => ({
     code: 'unreadable' as const,

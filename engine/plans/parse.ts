@@ -37,6 +37,9 @@ export function parsePlan(file: string, text: string): PlanDocument {
 
 function parseOrThrow(file: string, text: string): PlanDocument {
   const lines = splitLines(text);
+  // A BOM is part of the text (edits keep it) but not of the first line's markdown.
+  const bom = text.startsWith('\uFEFF');
+  if (bom) lines[0] = { ...lines[0], text: lines[0].text.slice(1), start: 1 };
   const problems: Problem[] = [];
   if (text.includes('\u0000')) {
     problems.push({
@@ -49,7 +52,8 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   }
   const front = readFrontMatter(text, lines);
   problems.push(...front.problems);
-  const structure = readStructure(text, lines, front.endLine);
+  // markdown-it sees the text without the BOM: same lines, so its line numbers still match.
+  const structure = readStructure(bom ? ` ${text.slice(1)}` : text, lines, front.endLine);
   if (structure.unclosedFence !== null) {
     problems.push({
       code: 'unreadable',
