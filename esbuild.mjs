@@ -4,11 +4,14 @@
 //   dist/cli.js           the `plumbline` CLI
 //   dist/webviews/*.js    one browser bundle per webview, plus the codicon font they use
 //   dist/test/vscode/*.js the extension-test suite (not in --production builds)
+//   dist/bench.js         the benchmarks (only with --bench: npm run bench)
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
+// --bench: only the benchmark bundle (dist/bench.js), built like the product so the figures are for shipped code.
+const bench = process.argv.includes('--bench');
 const production = process.argv.includes('--production');
 const pkg = JSON.parse(await readFile('package.json', 'utf8'));
 
@@ -58,6 +61,11 @@ const builds = [
         },
       ]),
 ];
+
+if (bench) {
+  await esbuild.build({ ...node, entryPoints: { bench: 'bench/main.ts' }, outdir: 'dist', sourcemap: false, logLevel: 'warning' });
+  process.exit(0);
+}
 
 await rm('dist', { recursive: true, force: true });
 await mkdir('dist/webviews', { recursive: true });

@@ -57,8 +57,15 @@ const keyNames: Record<string, FieldKey> = {
   version: 'version',
 };
 
+const keyCache = new Map<string, FieldKey>();
+
 export function fieldKey(name: string): FieldKey {
-  return keyNames[name.trim().toLowerCase().replace(/\s+/g, ' ')] ?? 'other';
+  let key = keyCache.get(name);
+  if (key === undefined) {
+    key = keyNames[name.trim().toLowerCase().replace(/\s+/g, ' ')] ?? 'other';
+    if (keyCache.size < 10_000) keyCache.set(name, key);
+  }
+  return key;
 }
 
 const boldField = /\*\*([^*|]{1,40}?)(:?)\*\*(:?)[ \t]*/y;

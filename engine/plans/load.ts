@@ -31,9 +31,19 @@ export async function loadPlans(
       failures.push({ file: target, error: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : String(err) });
       continue;
     }
-    for (const { file, explicit } of candidates) {
+    // Reads run ahead of parsing (a few at a time), so the disk and the parser overlap.
+    const reads = new Map<number, Promise<Awaited<ReturnType<typeof readPlanFile>>>>();
+    const readAhead = (i: number) => {
+      if (i < candidates.length && !reads.has(i)) reads.set(i, readPlanFile(candidates[i].file));
+    };
+    for (let i = 0; i < candidates.length; i++) {
+      for (let ahead = i; ahead < i + 8; ahead++) readAhead(ahead);
+      const { file, explicit } = candidates[i];
+      const read = reads.get(i)!;
+      reads.delete(i);
+      read.catch(() => undefined); // handled below; avoids an unhandled rejection while waiting
       try {
-        const { text, editable } = await readPlanFile(file);
+        const { text, editable } = await read;
         const doc = parsePlan(file, text);
         const relative = path.relative(full, file).split(path.sep).join('/');
         if (!explicit && doc.tasks.length === 0 && !filter.isIncluded(relative)) continue;

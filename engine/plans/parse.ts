@@ -53,7 +53,11 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   const front = readFrontMatter(text, lines);
   problems.push(...front.problems);
   // markdown-it sees the text without the BOM: same lines, so its line numbers still match.
-  const structure = readStructure(bom ? ` ${text.slice(1)}` : text, lines, front.endLine);
+  // markdown-it must not read the front matter as markdown (an unclosed fence in a YAML string
+  // would hide the whole body): it gets empty lines in its place, so line numbers still match.
+  const body = front.endLine > 0 ? '\n'.repeat(front.endLine) + text.slice(lines[front.endLine]?.start ?? text.length) : text;
+  const structure = readStructure(bom && front.endLine === 0 ? ` ${body.slice(1)}` : body, lines, front.endLine);
+  const ends = sectionEnds(structure.headings, lines.length);
   if (structure.unclosedFence !== null) {
     problems.push({
       code: 'unreadable',
@@ -65,11 +69,12 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   }
 
   const tasks: PlanTask[] = [...front.tasks];
-  const headingTasks = readHeadingTasks(lines, structure, problems);
+  const headingTasks = readHeadingTasks(lines, structure, ends, problems);
+  const owners = ownerByLine(headingTasks, lines.length);
   tasks.push(...headingTasks);
   const todoSections = structure.headings
     .filter((h) => /^to-?dos?\b/i.test(h.text))
-    .map((h) => ({ start: h.line, end: sectionEnd(structure.headings, h, lines.length) }));
+    .map((h) => ({ start: h.line, end: ends.get(h.line)! }));
 
   const checkboxes: Checkbox[] = [];
   const todoLines: TodoLine[] = [];
@@ -95,7 +100,7 @@ function parseOrThrow(file: string, text: string): PlanDocument {
       todoLines.push({ line: item.line, taskId: m ? m[1] : null, box });
       continue;
     }
-    const owner = innermost(headingTasks, item.line);
+    const owner = owners[item.line];
     if (owner) {
       owner.deliverables.push(box);
       continue;
@@ -111,14 +116,15 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   }
   readChecklistNotes(structure, checklistTasks);
   const tableTasks = readTables(text, lines, structure.tables, problems);
-  for (const task of tableTasks) task.parent ??= innermost(headingTasks, task.line)?.id ?? null;
+  for (const task of tableTasks) task.parent ??= owners[task.line]?.id ?? null;
   tasks.push(...tableTasks);
   tasks.sort((a, b) => a.line - b.line);
   // header-block names its parent by title: point it at the task's id when the file has it.
+  const ids = new Set(tasks.map((t) => t.id));
+  const idByTitle = new Map<string, string>();
+  for (const t of tasks) if (!idByTitle.has(t.title)) idByTitle.set(t.title, t.id);
   for (const task of tasks) {
-    if (task.parent && !tasks.some((t) => t.id === task.parent)) {
-      task.parent = tasks.find((t) => t.title === task.parent)?.id ?? task.parent;
-    }
+    if (task.parent && !ids.has(task.parent)) task.parent = idByTitle.get(task.parent) ?? task.parent;
   }
 
   const dialects = [...new Set<Dialect>(tasks.map((t) => t.dialect))];
@@ -126,7 +132,7 @@ function parseOrThrow(file: string, text: string): PlanDocument {
 }
 
 /** A heading followed by field lines with a Status is a task (header-block, task-heading, numbered-section). */
-function readHeadingTasks(lines: readonly Line[], structure: Structure, problems: Problem[]): PlanTask[] {
+function readHeadingTasks(lines: readonly Line[], structure: Structure, ends: Map<number, number>, problems: Problem[]): PlanTask[] {
   const tasks: PlanTask[] = [];
   for (const heading of structure.headings) {
     const paragraph = structure.paragraphAfterHeading.get(heading.line);
@@ -168,7 +174,7 @@ function readHeadingTasks(lines: readonly Line[], structure: Structure, problems
       dialect,
       line: heading.line,
       startLine: heading.line,
-      endLine: sectionEnd(structure.headings, heading, lines.length),
+      endLine: ends.get(heading.line)!,
       statusSpan: status.span,
       deliverables: [],
       assignee: get('assignee')?.value ?? null,
@@ -198,8 +204,11 @@ function readHeadingTasks(lines: readonly Line[], structure: Structure, problems
     tasks.push(task);
   }
   // Nested heading tasks (a #### task inside a ### task) belong to the enclosing one.
+  const open: PlanTask[] = [];
   for (const task of tasks) {
-    task.parent ??= tasks.filter((t) => t !== task && t.startLine < task.startLine && t.endLine >= task.endLine).at(-1)?.id ?? null;
+    while (open.length && open[open.length - 1].endLine < task.startLine) open.pop();
+    task.parent ??= open.at(-1)?.id ?? null;
+    open.push(task);
   }
   return tasks;
 }
@@ -212,19 +221,28 @@ function headingIdentity(heading: Heading): { id: string; title: string; dialect
   return { id: slug(heading.text), title: heading.text, dialect: 'header-block' };
 }
 
-/** The last line of a heading's section: up to the next heading of the same or a higher level. */
-function sectionEnd(headings: readonly Heading[], heading: Heading, lineCount: number): number {
-  const next = headings.find((h) => h.line > heading.line && h.level <= heading.level);
-  let end = (next ? next.line : lineCount) - 1;
-  return Math.max(end, heading.line);
+/**
+ * The last line of each heading's section (up to the next heading of the same or a higher
+ * level), keyed by the heading's line: one pass with a stack.
+ */
+function sectionEnds(headings: readonly Heading[], lineCount: number): Map<number, number> {
+  const ends = new Map<number, number>();
+  const open: Heading[] = [];
+  for (const heading of headings) {
+    while (open.length && open[open.length - 1].level >= heading.level) ends.set(open.pop()!.line, heading.line - 1);
+    open.push(heading);
+  }
+  for (const heading of open) ends.set(heading.line, lineCount - 1);
+  for (const [line, end] of ends) ends.set(line, Math.max(end, line));
+  return ends;
 }
 
-function innermost(tasks: readonly PlanTask[], line: number): PlanTask | undefined {
-  let found: PlanTask | undefined;
-  for (const task of tasks) {
-    if (line > task.startLine && line <= task.endLine && (!found || task.startLine >= found.startLine)) found = task;
-  }
-  return found;
+/** For each line, the innermost heading task whose section (below its heading) holds it. */
+function ownerByLine(tasks: readonly PlanTask[], lineCount: number): (PlanTask | undefined)[] {
+  const owners = new Array<PlanTask | undefined>(lineCount);
+  // Tasks come in document order, so a nested task overwrites its parent on its own lines.
+  for (const task of tasks) for (let line = task.startLine + 1; line <= task.endLine && line < lineCount; line++) owners[line] = task;
+  return owners;
 }
 
 function toCheckbox(item: ListItem): Checkbox {
@@ -292,9 +310,15 @@ function checklistTask(
   };
 }
 
+const sectionNumbers = new WeakMap<Heading, string | null>();
+
 function sectionNumberOf(heading: Heading): string | null {
-  const m = sectionNumber.exec(heading.text);
-  return m ? (m[1] ?? m[2]) : null;
+  let number = sectionNumbers.get(heading);
+  if (number === undefined) {
+    const m = sectionNumber.exec(heading.text);
+    sectionNumbers.set(heading, (number = m ? (m[1] ?? m[2]) : null));
+  }
+  return number;
 }
 
 /** `_Requirements: 2.1, 2.3_` and `_Depends: 1.1_` lines under a checklist task (tasks.md style). */

@@ -1,4 +1,5 @@
 import type { PlanDocument, PlanTask, Problem } from './model';
+import { lineAt, splitLines } from './text';
 import { priorityRank } from './words';
 
 export interface TaskRef {
@@ -16,15 +17,29 @@ export interface TaskRef {
  */
 export class PlanIndex {
   private readonly docs = new Map<string, PlanDocument>();
-  private derived: Derived | undefined;
+  /**
+   * Workspace-wide lookups by id and by title. Built the first time a reference is not found in
+   * its own file (most are), then kept up to date as files come and go, never rebuilt whole:
+   * reading a workspace does not pay for them, and a changed file costs only its own tasks.
+   */
+  private global: { byId: Map<string, Refs>; byTitle: Map<string, Refs> } | undefined;
+  private readonly local = new WeakMap<PlanDocument, { byId: Map<string, PlanTask>; byTitle: Map<string, PlanTask> }>();
 
   set(doc: PlanDocument): void {
+    this.delete(doc.file);
     this.docs.set(doc.file, doc);
-    this.derived = undefined;
+    if (this.global) this.addToGlobal(this.global, doc);
   }
 
   delete(file: string): void {
-    if (this.docs.delete(file)) this.derived = undefined;
+    const old = this.docs.get(file);
+    if (!old) return;
+    this.docs.delete(file);
+    if (!this.global) return;
+    for (const task of old.tasks) {
+      remove(this.global.byId, task.id, file);
+      remove(this.global.byTitle, task.title, file);
+    }
   }
 
   get(file: string): PlanDocument | undefined {
@@ -39,15 +54,43 @@ export class PlanIndex {
   resolve(ref: string, fromFile: string): TaskRef | undefined {
     const doc = this.docs.get(fromFile);
     if (doc) {
-      const local = doc.tasks.find((t) => t.id === ref) ?? doc.tasks.find((t) => t.title === ref);
-      if (local) return { file: fromFile, task: local };
+      const local = this.localOf(doc);
+      const own = local.byId.get(ref) ?? local.byTitle.get(ref);
+      if (own) return { file: fromFile, task: own };
     }
-    const d = this.state();
-    const byTitle = d.byTitle.get(ref);
-    if (byTitle) return byTitle[0];
-    const byId = d.byId.get(ref);
-    if (byId && byId.length === 1 && !/^\d+(\.\d+)*$/.test(ref)) return byId[0];
+    const global = this.globalMaps();
+    const byTitle = global.byTitle.get(ref);
+    if (byTitle) return first(byTitle);
+    const byId = global.byId.get(ref);
+    if (byId && !(byId instanceof Map) && !/^\d+(\.\d+)*$/.test(ref)) return byId;
     return undefined;
+  }
+
+  private localOf(doc: PlanDocument) {
+    let local = this.local.get(doc);
+    if (!local) {
+      local = { byId: new Map(), byTitle: new Map() };
+      for (const task of doc.tasks) {
+        if (!local.byId.has(task.id)) local.byId.set(task.id, task);
+        if (!local.byTitle.has(task.title)) local.byTitle.set(task.title, task);
+      }
+      this.local.set(doc, local);
+    }
+    return local;
+  }
+
+  private globalMaps() {
+    if (!this.global) {
+      this.global = { byId: new Map(), byTitle: new Map() };
+      for (const doc of this.docs.values()) this.addToGlobal(this.global, doc);
+    }
+    return this.global;
+  }
+
+  private addToGlobal(global: NonNullable<PlanIndex['global']>, doc: PlanDocument): void {
+    const local = this.localOf(doc);
+    for (const [id, task] of local.byId) add(global.byId, id, { file: doc.file, task });
+    for (const [title, task] of local.byTitle) add(global.byTitle, title, { file: doc.file, task });
   }
 
   /** The file's own problems plus those that depend on the rest of the workspace. */
@@ -56,7 +99,8 @@ export class PlanIndex {
     if (!doc) return [];
     const problems = [...doc.problems];
     const seenIds = new Map<string, PlanTask>();
-    const cycles = this.state().cycles;
+    const cycles = this.cyclesFrom(doc);
+    const lines = splitLines(doc.text);
     for (const task of doc.tasks) {
       const first = seenIds.get(task.id);
       if (first) {
@@ -65,7 +109,7 @@ export class PlanIndex {
       if (task.status === 'unknown' && task.dialect !== 'checklist') {
         problems.push({
           ...problem('unknown-status', 'warning', task, `status "${task.rawStatus}" is not one Plumbline knows (todo, in progress, blocked, paused, done, cancelled)`),
-          line: task.statusSpan ? lineOfSpan(doc, task.statusSpan.start) : task.line,
+          line: task.statusSpan ? lineAt(lines, task.statusSpan.start) : task.line,
           span: task.statusSpan,
         });
       }
@@ -116,44 +160,36 @@ export class PlanIndex {
     return best?.ref;
   }
 
-  private state(): Derived {
-    if (this.derived) return this.derived;
-    const byId = new Map<string, TaskRef[]>();
-    const byTitle = new Map<string, TaskRef[]>();
-    for (const doc of this.docs.values()) {
-      for (const task of doc.tasks) {
-        const ref = { file: doc.file, task };
-        push(byId, task.id, ref);
-        push(byTitle, task.title, ref);
-      }
-    }
-    this.derived = { byId, byTitle, cycles: new Map() };
-    this.derived.cycles = this.findCycles();
-    return this.derived;
-  }
-
-  /** Tarjan's strongly connected components over resolved dependencies; each member names its cycle. */
-  private findCycles(): Map<string, string[]> {
+  /**
+   * Tarjan's strongly connected components over resolved dependencies, on the part of the
+   * graph reachable from one file's tasks; each member of a cycle names the cycle.
+   */
+  private cyclesFrom(doc: PlanDocument): Map<string, string[]> {
     const cycles = new Map<string, string[]>();
     const index = new Map<string, number>();
     const low = new Map<string, number>();
     const stack: string[] = [];
     const onStack = new Set<string>();
     const refs = new Map<string, TaskRef>();
-    const edges = new Map<string, string[]>();
-    for (const doc of this.docs.values()) {
-      for (const task of doc.tasks) {
-        const k = key(doc.file, task);
-        refs.set(k, { file: doc.file, task });
-        edges.set(
-          k,
-          task.dependencies.map((d) => this.resolve(d, doc.file)).filter((r) => r !== undefined).map((r) => key(r.file, r.task)),
-        );
+    const edgeCache = new Map<string, string[]>();
+    const edgesOf = (k: string): string[] => {
+      let edges = edgeCache.get(k);
+      if (!edges) {
+        const { file, task } = refs.get(k)!;
+        const targets = task.dependencies.map((d) => this.resolve(d, file)).filter((r) => r !== undefined);
+        for (const target of targets) refs.set(key(target.file, target.task), target);
+        edgeCache.set(k, (edges = targets.map((r) => key(r.file, r.task))));
       }
-    }
+      return edges;
+    };
+    const starts = doc.tasks.map((task) => {
+      const k = key(doc.file, task);
+      refs.set(k, { file: doc.file, task });
+      return k;
+    });
     let counter = 0;
     // Iterative, so a long dependency chain cannot overflow the stack.
-    for (const start of refs.keys()) {
+    for (const start of starts) {
       if (index.has(start)) continue;
       const work: [string, number][] = [[start, 0]];
       while (work.length) {
@@ -165,7 +201,7 @@ export class PlanIndex {
           stack.push(v);
           onStack.add(v);
         }
-        const next = edges.get(v) ?? [];
+        const next = edgesOf(v);
         if (i < next.length) {
           frame[1]++;
           const w = next[i];
@@ -186,7 +222,7 @@ export class PlanIndex {
             onStack.delete(w);
             component.push(w);
           } while (w !== v);
-          const selfLoop = (edges.get(v) ?? []).includes(v);
+          const selfLoop = edgesOf(v).includes(v);
           if (component.length > 1 || selfLoop) {
             const names = component.reverse().map((k) => refs.get(k)!.task.id);
             for (const member of component) cycles.set(member, [...names, names[0]]);
@@ -198,20 +234,36 @@ export class PlanIndex {
   }
 }
 
-interface Derived {
-  byId: Map<string, TaskRef[]>;
-  byTitle: Map<string, TaskRef[]>;
-  cycles: Map<string, string[]>;
-}
-
 function key(file: string, task: PlanTask): string {
   return `${file}\u0000${task.line}`;
 }
 
-function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
-  const list = map.get(k);
-  if (list) list.push(v);
-  else map.set(k, [v]);
+/**
+ * Workspace lookups hold, per key, each file's first task with that key: the task itself while
+ * one file has the key (most titles), a map by file once several do (ids like `1`).
+ */
+type Refs = TaskRef | Map<string, TaskRef>;
+
+function add(map: Map<string, Refs>, k: string, ref: TaskRef): void {
+  const refs = map.get(k);
+  if (!refs) map.set(k, ref);
+  else if (refs instanceof Map) refs.set(ref.file, ref);
+  else map.set(k, new Map([[refs.file, refs], [ref.file, ref]]));
+}
+
+function remove(map: Map<string, Refs>, k: string, file: string): void {
+  const refs = map.get(k);
+  if (!refs) return;
+  if (!(refs instanceof Map)) {
+    if (refs.file === file) map.delete(k);
+    return;
+  }
+  refs.delete(file);
+  if (refs.size === 1) map.set(k, first(refs));
+}
+
+function first(refs: Refs): TaskRef {
+  return refs instanceof Map ? refs.values().next().value! : refs;
 }
 
 function compare(a: number[], b: number[]): number {
@@ -221,13 +273,4 @@ function compare(a: number[], b: number[]): number {
 
 function problem(code: Problem['code'], severity: Problem['severity'], task: PlanTask, message: string): Problem {
   return { code, severity, line: task.line, taskId: task.id, message };
-}
-
-function lineOfSpan(doc: PlanDocument, offset: number): number {
-  let line = 0;
-  for (let i = 0; i < offset && i < doc.text.length; i++) {
-    const c = doc.text.charCodeAt(i);
-    if (c === 10 || (c === 13 && doc.text.charCodeAt(i + 1) !== 10)) line++;
-  }
-  return line;
 }

@@ -71,6 +71,7 @@ const idHeaders = /^(id|task id|task|subtask|sub-task|key|#|ref)$/i;
 export function readTables(text: string, lines: readonly Line[], tables: readonly Table[], problems: Problem[]): PlanTask[] {
   void text;
   const tasks: PlanTask[] = [];
+  const known = new Set<string>();
   for (const table of tables) {
     const header = splitRow(lines[table.headerLine]).map((c) => c.text.replace(/[*`]/g, '').trim());
     const find = (re: RegExp) => header.findIndex((h) => re.test(h));
@@ -125,11 +126,20 @@ export function readTables(text: string, lines: readonly Line[], tables: readonl
         completed: null,
         lastUpdated: null,
         effort: cell(effortCol)?.text || null,
-        parent: isSubtaskTable ? (tasks.filter((t) => id.startsWith(`${t.id}-`) || id.startsWith(`${t.id}.`)).at(-1)?.id ?? null) : null,
+        parent: isSubtaskTable ? parentId(id, known) : null,
         blocker: null,
         metadata,
       });
+      known.add(id);
     }
   }
   return tasks;
+}
+
+/** The longest known id that `id` extends at a `-` or `.` (`qual-001-a` → `qual-001`). */
+function parentId(id: string, known: ReadonlySet<string>): string | null {
+  for (let i = id.length - 1; i > 0; i--) {
+    if ((id[i] === '-' || id[i] === '.') && known.has(id.slice(0, i))) return id.slice(0, i);
+  }
+  return null;
 }

@@ -77,19 +77,25 @@ function normalize(text: string): string {
   return text.toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ');
 }
 
+/**
+ * One regular expression for every phrase, longest first, so that the earliest match in the
+ * text wins and, at the same place, the longer phrase (`not started` over `started`).
+ */
+const phraseStatus = new Map(statusPhrases);
+const phrasePattern = new RegExp(
+  `(?<![\\p{L}\\p{N}])(${[...phraseStatus.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|')})(?![\\p{L}\\p{N}])`,
+  'u',
+);
+const symbolStatuses = [...statusSymbols, ...mojibakeSymbols];
+
 /** Maps a status text to a status; `unknown` when neither a word nor a symbol says. */
 export function parseStatus(raw: string): Status {
-  const text = normalize(raw);
-  let best: { at: number; length: number; status: Status } | undefined;
-  for (const [phrase, status] of statusPhrases) {
-    const re = new RegExp(`(?<![\\p{L}\\p{N}])${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u');
-    const m = re.exec(text);
-    if (m && (!best || m.index < best.at || (m.index === best.at && phrase.length > best.length))) {
-      best = { at: m.index, length: phrase.length, status };
-    }
-  }
-  if (best) return best.status;
-  for (const [symbol, status] of [...statusSymbols, ...mojibakeSymbols]) if (raw.includes(symbol)) return status;
+  const m = phrasePattern.exec(normalize(raw));
+  if (m) return phraseStatus.get(m[1])!;
+  for (const [symbol, status] of symbolStatuses) if (raw.includes(symbol)) return status;
   return 'unknown';
 }
 
@@ -110,6 +116,10 @@ export const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 export function isValidDate(text: string): boolean {
   if (!isoDate.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 }
