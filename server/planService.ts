@@ -3,15 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import path from 'node:path';
 import type { Logger } from '../engine/log';
-import {
-  findMarkdownFiles,
-  parsePlan,
-  planFilter,
-  PlanIndex,
-  readPlanFile,
-  type PlanDocument,
-  type PlanFilter,
-} from '../engine/plans';
+import { isPlan, loadPlans, parsePlan, planFilter, PlanIndex, readPlanDocument, type PlanDocument, type PlanFilter } from '../engine/plans';
 import { PlansChangedNotification } from '../engine/protocol/lsp';
 import type { PlanSummary } from '../engine/protocol/plans';
 import { diagnosticsFor, summarize } from './planViews';
@@ -47,8 +39,11 @@ export class PlanService {
   async scan(): Promise<void> {
     const started = Date.now();
     for (const doc of this.index.documents()) this.index.delete(doc.file);
-    for (const folder of this.folders) {
-      for (const file of await findMarkdownFiles(folder, this.filter)) await this.readFromDisk(file);
+    this.readOnly.clear();
+    if (this.folders.length) {
+      const loaded = await loadPlans(this.folders, '/', this.filter, this.index);
+      for (const file of loaded.readOnly) this.readOnly.add(file);
+      for (const failure of loaded.failures) this.log.warn(`Plans: cannot read ${failure.file}: ${failure.error}`);
     }
     for (const doc of this.documents.all()) this.updateFromEditor(doc);
     this.log.info(`Plans: ${this.index.documents().length} plan file(s) read in ${Date.now() - started} ms`);
@@ -88,10 +83,10 @@ export class PlanService {
 
   private async readFromDisk(file: string): Promise<void> {
     try {
-      const { text, editable } = await readPlanFile(file);
+      const { doc, editable } = await readPlanDocument(file);
       if (editable) this.readOnly.delete(file);
       else this.readOnly.add(file);
-      this.accept(parsePlan(file, text));
+      this.accept(doc);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.index.delete(file);
       else this.log.warn(`Plans: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
@@ -99,8 +94,7 @@ export class PlanService {
   }
 
   private accept(doc: PlanDocument): void {
-    const relative = this.relative(doc.file);
-    if (doc.tasks.length > 0 || doc.checkboxes.length > 0 || this.filter.isIncluded(relative)) this.index.set(doc);
+    if (isPlan(doc, this.relative(doc.file), this.filter)) this.index.set(doc);
     else this.index.delete(doc.file);
     this.schedule();
   }

@@ -6,5 +6,5 @@ export { setStatus, toggleCheckbox, type EditResult, type SetStatusOptions } fro
 export { applyEdits, invertEdits, type TextEdit } from './text';
 export { parseStatus, parsePriority } from './words';
 export * from './files';
-export { loadPlans } from './load';
+export { isPlan, loadPlans, readPlanDocument } from './load';
 export { dependencyRefsOnLine, type DependencyRef } from './references';
