@@ -17,6 +17,7 @@ import {
   WebviewPostRequest,
   WebviewTextRequest,
   WebviewTextsRequest,
+  WorkbenchClickRequest,
   WorkbenchTextRequest,
 } from './protocol';
 
@@ -135,6 +136,14 @@ async function startRunnerServer(
       const { selector } = WorkbenchTextRequest.parse(body);
       const text = await page.locator(selector).first().innerText({ timeout: 5_000 }).catch(() => '');
       return { text };
+    },
+    '/workbench-click': async (body, page) => {
+      const { selector, hasText, inner } = WorkbenchClickRequest.parse(body);
+      let target = page.locator(selector);
+      if (hasText) target = target.filter({ hasText });
+      if (inner) target = target.locator(inner);
+      await target.first().click({ timeout: 10_000 });
+      return {};
     },
     '/webview-text': async (body, page) => {
       const { title } = WebviewTextRequest.parse(body);

@@ -23,6 +23,12 @@ export const WorkbenchTextRequest = z.object({ selector: z.string() });
 /** POST /webview-text: the text (shadow DOM included) of the webview whose page title is `title`. */
 export const WebviewTextRequest = z.object({ title: z.string() });
 
+/**
+ * POST /workbench-click: clicks, in the workbench, the element `inner` inside the first element
+ * matching `selector` whose text contains `hasText` (e.g. a tree row's twistie or checkbox).
+ */
+export const WorkbenchClickRequest = z.object({ selector: z.string(), hasText: z.string().optional(), inner: z.string().optional() });
+
 /** POST /webview-texts: the inner text of every element matching `selector` (shadow DOM pierced) in the webview titled `title`. */
 export const WebviewTextsRequest = z.object({ title: z.string(), selector: z.string() });
 

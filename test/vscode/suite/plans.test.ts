@@ -147,6 +147,29 @@ describe('Plans in a real VS Code', () => {
     );
   });
 
+  it('ticking a deliverable in the Plans tree edits the plan file on disk', async function () {
+    if (!runner.available) this.skip();
+    const file = planUri('plans/crlf.md').fsPath;
+    const before = await readFile(file, 'utf8');
+    await vscode.commands.executeCommand('workbench.view.extension.plumbline');
+    await vscode.commands.executeCommand('plumbline.plans.focus');
+    const row = '.part.sidebar .monaco-list-row';
+    await runner.clickInWorkbench(row, 'plans/crlf.md', '.monaco-tl-twistie');
+    await runner.eventually(async () => (await runner.workbenchText('.part.sidebar')).includes('Windows line endings'), 'the task row');
+    await runner.clickInWorkbench(row, '1: Windows line endings', '.monaco-tl-twistie');
+    await runner.eventually(async () => (await runner.workbenchText('.part.sidebar')).includes('keep CRLF when toggling'), 'the deliverable rows');
+    await runner.clickInWorkbench(row, 'keep CRLF when toggling', '.custom-view-tree-node-item-checkbox');
+    const after = await runner.eventually(async () => {
+      const text = await readFile(file, 'utf8');
+      return text !== before ? text : '';
+    }, 'the plan on disk to change');
+    // An earlier test may have ticked this box; the tree flips it either way, and only it.
+    const flipped = before.includes('- [x] keep CRLF')
+      ? before.replace('- [x] keep CRLF', '- [ ] keep CRLF')
+      : before.replace('- [ ] keep CRLF', '- [x] keep CRLF');
+    assert.equal(after, flipped);
+  });
+
   it('the tree and the board follow a plan written on disk by someone else', async () => {
     const file = path.join(root().fsPath, 'plans', 'TODO.agent.md');
     await writeFile(file, '# Agent notes\n\n- [ ] First thing\n- [x] Second thing\n');

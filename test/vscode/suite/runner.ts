@@ -29,6 +29,11 @@ export async function workbenchText(selector: string): Promise<string> {
   return (await ask('/workbench-text', { selector })).text;
 }
 
+/** Clicks `inner` inside the first workbench element matching `selector` that contains `hasText`. */
+export async function clickInWorkbench(selector: string, hasText?: string, inner?: string): Promise<void> {
+  await ask('/workbench-click', { selector, hasText, inner });
+}
+
 export async function webviewText(title: string): Promise<string> {
   return (await ask('/webview-text', { title })).text;
 }
