@@ -52,11 +52,12 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   }
   const front = readFrontMatter(text, lines);
   problems.push(...front.problems);
-  // markdown-it sees the text without the BOM: same lines, so its line numbers still match.
-  // markdown-it must not read the front matter as markdown (an unclosed fence in a YAML string
-  // would hide the whole body): it gets empty lines in its place, so line numbers still match.
-  const body = front.endLine > 0 ? '\n'.repeat(front.endLine) + text.slice(lines[front.endLine]?.start ?? text.length) : text;
-  const structure = readStructure(bom && front.endLine === 0 ? ` ${body.slice(1)}` : body, lines, front.endLine);
+  // markdown-it gets the text without the BOM and with empty lines in place of the front matter
+  // (an unclosed fence in a YAML string must not hide the body): the same lines, so its line
+  // numbers match ours.
+  const markdown =
+    front.endLine > 0 ? '\n'.repeat(front.endLine) + text.slice(lines[front.endLine]?.start ?? text.length) : bom ? ` ${text.slice(1)}` : text;
+  const structure = readStructure(markdown, lines);
   const ends = sectionEnds(structure.headings, lines.length);
   if (structure.unclosedFence !== null) {
     problems.push({
@@ -115,7 +116,7 @@ function parseOrThrow(file: string, text: string): PlanDocument {
     tasks.push(task);
   }
   readChecklistNotes(structure, checklistTasks);
-  const tableTasks = readTables(text, lines, structure.tables, problems);
+  const tableTasks = readTables(lines, structure.tables, problems);
   for (const task of tableTasks) task.parent ??= owners[task.line]?.id ?? null;
   tasks.push(...tableTasks);
   tasks.sort((a, b) => a.line - b.line);

@@ -57,7 +57,7 @@ md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text
 
 const itemStart = /^([ \t]*(?:>[ \t]?)*[ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(?:\[([^\]\r\n])\](?=[ \t]|$)[ \t]*)?/;
 
-export function readStructure(text: string, lines: readonly Line[], skipUntilLine: number): Structure {
+export function readStructure(text: string, lines: readonly Line[]): Structure {
   const tokens = md.parse(text, {});
   const structure: Structure = {
     headings: [],
@@ -75,7 +75,6 @@ export function readStructure(text: string, lines: readonly Line[], skipUntilLin
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     const map = token.map;
-    if (map && map[0] < skipUntilLine) continue;
     switch (token.type) {
       case 'heading_open': {
         const inline = tokens[i + 1];

@@ -68,8 +68,7 @@ export function rewriteCell(text: string, span: Span, newText: string): TextEdit
 
 const idHeaders = /^(id|task id|task|subtask|sub-task|key|#|ref)$/i;
 
-export function readTables(text: string, lines: readonly Line[], tables: readonly Table[], problems: Problem[]): PlanTask[] {
-  void text;
+export function readTables(lines: readonly Line[], tables: readonly Table[], problems: Problem[]): PlanTask[] {
   const tasks: PlanTask[] = [];
   const known = new Set<string>();
   for (const table of tables) {
