@@ -19,8 +19,10 @@ export class PlanService {
   private filter: PlanFilter = planFilter();
   /** Files that are not valid UTF-8: shown, never edited. */
   private readonly readOnly = new Set<string>();
-  private readonly sentSummaries = new Map<string, string>();
-  private readonly sentDiagnostics = new Map<string, string>();
+  /** What was last sent per plan uri: its problems (as JSON), to send again only what changed. */
+  private readonly sentProblems = new Map<string, string>();
+  /** Files parsed again since the last publish. */
+  private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private full = true;
 
@@ -62,6 +64,7 @@ export class PlanService {
     const file = toPath(uri);
     if (!file || this.documents.get(uri)) return;
     if (deleted) {
+      this.dirty.add(file);
       this.index.delete(file);
       this.schedule();
       return;
@@ -94,6 +97,7 @@ export class PlanService {
   }
 
   private accept(doc: PlanDocument): void {
+    this.dirty.add(doc.file);
     if (isPlan(doc, this.relative(doc.file), this.filter)) this.index.set(doc);
     else this.index.delete(doc.file);
     this.schedule();
@@ -116,7 +120,11 @@ export class PlanService {
     }, 150);
   }
 
-  /** Sends diagnostics and summaries for what changed since the last publish. */
+  /**
+   * Sends diagnostics and summaries for the plans that changed since the last publish: those
+   * parsed again, and those whose problems changed because of another file (a dependency's
+   * title or status). Problems are cheap to recompute; summaries are built only when needed.
+   */
   publish(): void {
     const changed: PlanSummary[] = [];
     const present = new Set<string>();
@@ -124,23 +132,17 @@ export class PlanService {
       const uri = URI.file(doc.file).toString();
       present.add(uri);
       const problems = this.index.problems(doc.file);
-      const diagnostics = diagnosticsFor(doc, problems);
-      const diagnosticsKey = JSON.stringify(diagnostics);
-      if (this.sentDiagnostics.get(uri) !== diagnosticsKey) {
-        this.sentDiagnostics.set(uri, diagnosticsKey);
-        void this.connection.sendDiagnostics({ uri, diagnostics });
+      const problemsKey = JSON.stringify(problems);
+      if (!this.full && !this.dirty.has(doc.file) && this.sentProblems.get(uri) === problemsKey) continue;
+      if (this.sentProblems.get(uri) !== problemsKey || this.full) {
+        void this.connection.sendDiagnostics({ uri, diagnostics: diagnosticsFor(doc, problems) });
       }
-      const summary = summarize(uri, this.relative(doc.file), doc, problems);
-      const summaryKey = JSON.stringify(summary);
-      if (this.full || this.sentSummaries.get(uri) !== summaryKey) {
-        this.sentSummaries.set(uri, summaryKey);
-        changed.push(summary);
-      }
+      this.sentProblems.set(uri, problemsKey);
+      changed.push(summarize(uri, this.relative(doc.file), doc, problems));
     }
-    const removed = [...this.sentSummaries.keys()].filter((uri) => !present.has(uri));
+    const removed = [...this.sentProblems.keys()].filter((uri) => !present.has(uri));
     for (const uri of removed) {
-      this.sentSummaries.delete(uri);
-      this.sentDiagnostics.delete(uri);
+      this.sentProblems.delete(uri);
       void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     }
     if (this.full || changed.length || removed.length) {
@@ -148,6 +150,7 @@ export class PlanService {
       void this.connection.sendNotification(PlansChangedNotification.method, params);
     }
     this.full = false;
+    this.dirty.clear();
   }
 }
 

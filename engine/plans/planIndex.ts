@@ -100,7 +100,7 @@ export class PlanIndex {
     const problems = [...doc.problems];
     const seenIds = new Map<string, PlanTask>();
     const cycles = this.cyclesFrom(doc);
-    const lines = splitLines(doc.text);
+    let lines: ReturnType<typeof splitLines> | undefined; // only for an unknown status, which is rare
     for (const task of doc.tasks) {
       const first = seenIds.get(task.id);
       if (first) {
@@ -109,7 +109,7 @@ export class PlanIndex {
       if (task.status === 'unknown' && task.dialect !== 'checklist') {
         problems.push({
           ...problem('unknown-status', 'warning', task, `status "${task.rawStatus}" is not one Plumbline knows (todo, in progress, blocked, paused, done, cancelled)`),
-          line: task.statusSpan ? lineAt(lines, task.statusSpan.start) : task.line,
+          line: task.statusSpan ? lineAt((lines ??= splitLines(doc.text)), task.statusSpan.start) : task.line,
           span: task.statusSpan,
         });
       }
