@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { PlanTask, Problem } from './model';
+import { noDeliverables, noMetadata, type PlanTask, type Problem } from './model';
 import { lineAt, type Line } from './text';
 import { parseStatus } from './words';
 
@@ -62,7 +62,7 @@ export function readFrontMatter(
         startLine: line,
         endLine: lineAt(lines, Math.max(entryStart, entryEnd - 1)),
         statusSpan,
-        deliverables: [],
+        deliverables: noDeliverables,
         assignee: null,
         started: null,
         completed: null,
@@ -70,7 +70,7 @@ export function readFrontMatter(
         effort: null,
         parent: null,
         blocker: null,
-        metadata: {},
+        metadata: noMetadata,
       });
     }
   }

@@ -28,6 +28,14 @@ export interface Checkbox {
   text: string;
 }
 
+/**
+ * Shared, frozen empties for the many tasks that have no deliverables (only heading tasks can)
+ * or no metadata: a workspace holds hundreds of thousands of tasks, and each empty array or
+ * object would be one more allocation to keep and to collect.
+ */
+export const noDeliverables: Checkbox[] = Object.freeze([]) as unknown as Checkbox[];
+export const noMetadata: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 export interface PlanTask {
   id: string;
   title: string;

@@ -1,6 +1,6 @@
 import { parseDependencyList, readFields, type Field } from './fields';
 import { readFrontMatter } from './frontMatter';
-import type { Checkbox, Dialect, PlanDocument, PlanTask, Problem, TodoLine } from './model';
+import { noDeliverables, noMetadata, type Checkbox, type Dialect, type PlanDocument, type PlanTask, type Problem, type TodoLine } from './model';
 import { readStructure, type Heading, type ListItem, type Structure } from './structure';
 import { readTables } from './table';
 import { splitLines, type Line } from './text';
@@ -251,6 +251,8 @@ function toCheckbox(item: ListItem): Checkbox {
   return { line: item.line, offset: item.box!.offset, mark, done: mark === 'x' || mark === 'X', text: item.text.trim() };
 }
 
+const boxTexts: Record<string, string> = { ' ': '[ ]', x: '[x]', X: '[X]' };
+
 const explicitId = /^(?:([A-Z]{1,6}-?\d+)\b|(\d+(?:\.\d+)+)\.?(?=\s)|(\d+)\.(?=\s))\s*/;
 const sectionNumber = /^(\d+(?:\.\d+)*)\.?\s|\b(?:phase|part|step|stage|section|milestone|sprint|week|iteration)\s+(\d+(?:\.\d+)*)/i;
 
@@ -290,7 +292,7 @@ function checklistTask(
     id,
     title: text.trim(),
     status,
-    rawStatus: `[${mark}]`,
+    rawStatus: boxTexts[mark] ?? `[${mark}]`,
     priority: null,
     dependencies: [],
     dialect: 'checklist',
@@ -299,7 +301,7 @@ function checklistTask(
     endLine: item.lastLine,
     statusSpan: { start: box.offset, end: box.offset + 1 },
     box,
-    deliverables: [],
+    deliverables: noDeliverables,
     assignee: null,
     started: null,
     completed: null,
@@ -307,7 +309,7 @@ function checklistTask(
     effort,
     parent: place.parent?.id ?? null,
     blocker: null,
-    metadata,
+    metadata: Object.keys(metadata).length ? metadata : noMetadata,
   };
 }
 
@@ -330,7 +332,7 @@ function readChecklistNotes(structure: Structure, tasks: Map<ListItem, PlanTask>
     if (!task) continue;
     const m = /^_?\s*(requirements?|depends(?: on)?|dependencies)\s*:\s*(.*?)\s*_?\s*$/i.exec(item.text.trim());
     if (!m) continue;
-    if (/^req/i.test(m[1])) task.metadata.requirements = m[2];
+    if (/^req/i.test(m[1])) task.metadata = { ...task.metadata, requirements: m[2] };
     else task.dependencies.push(...parseDependencyList(m[2]));
   }
 }

@@ -1,5 +1,5 @@
 import { parseDependencyList } from './fields';
-import type { PlanTask, Problem, Span } from './model';
+import { noDeliverables, noMetadata, type PlanTask, type Problem, type Span } from './model';
 import type { Table } from './structure';
 import type { Line, TextEdit } from './text';
 import { parsePriority, parseStatus } from './words';
@@ -119,7 +119,7 @@ export function readTables(lines: readonly Line[], tables: readonly Table[], pro
         startLine: rowLine,
         endLine: rowLine,
         statusSpan: status?.span,
-        deliverables: [],
+        deliverables: noDeliverables,
         assignee: cell(ownerCol)?.text || null,
         started: null,
         completed: null,
@@ -127,7 +127,7 @@ export function readTables(lines: readonly Line[], tables: readonly Table[], pro
         effort: cell(effortCol)?.text || null,
         parent: isSubtaskTable ? parentId(id, known) : null,
         blocker: null,
-        metadata,
+        metadata: Object.keys(metadata).length ? metadata : noMetadata,
       });
       known.add(id);
     }
