@@ -3,6 +3,7 @@
 //   dist/server.js        the language server, its own process
 //   dist/cli.js           the `plumbline` CLI
 //   dist/webviews/*.js    one browser bundle per webview, plus the codicon font they use
+//   dist/tree-sitter/     the tree-sitter grammars (wasm) the guard loads
 //   dist/test/vscode/*.js the extension-test suite (not in --production builds)
 //   dist/bench.js         the benchmarks (only with --bench: npm run bench)
 import * as esbuild from 'esbuild';
@@ -71,6 +72,11 @@ await rm('dist', { recursive: true, force: true });
 await mkdir('dist/webviews', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) {
   await copyFile(path.join('node_modules/@vscode/codicons/dist', file), path.join('dist/webviews', file));
+}
+// The guard's syntax trees: web-tree-sitter and the grammars it loads at run time (engine/guard/syntaxTree.ts).
+await mkdir('dist/tree-sitter', { recursive: true });
+for (const file of await readdir('node_modules/@vscode/tree-sitter-wasm/wasm')) {
+  if (file.endsWith('.wasm')) await copyFile(path.join('node_modules/@vscode/tree-sitter-wasm/wasm', file), path.join('dist/tree-sitter', file));
 }
 
 if (watch) {

@@ -1,5 +1,6 @@
 import type { Command } from './command';
 import { version } from '../version';
+import { checkCommand, checkEditCommand } from './guard';
 import { plansCommand } from './plans';
 
 /**
@@ -8,6 +9,8 @@ import { plansCommand } from './plans';
  */
 export const commands: readonly Command[] = [
   plansCommand,
+  checkEditCommand,
+  checkCommand,
   {
     name: 'version',
     summary: 'print the version of Plumbline',

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import TreeSitter from '@vscode/tree-sitter-wasm';
 import type { GuardLanguage } from './languages';
@@ -65,7 +66,8 @@ export class SyntaxTrees {
   private getLanguage(grammar: string): Promise<Language> {
     let language = this.languages.get(grammar);
     if (!language) {
-      language = TreeSitter.Language.load(path.join(this.wasmDir, grammar));
+      // Bytes, not a path: web-tree-sitter's own file loading does not survive bundling.
+      language = readFile(path.join(this.wasmDir, grammar)).then((bytes) => TreeSitter.Language.load(bytes));
       this.languages.set(grammar, language);
     }
     return language;

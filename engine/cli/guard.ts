@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Guard, guardLanguage, languageOfFile, type Violation } from '../guard';
+import { CliError, UsageError, type Command, type CommandContext } from './command';
+
+const run = promisify(execFile);
+
+function violationJson(v: Violation) {
+  return {
+    kind: v.kind,
+    severity: v.severity,
+    line: v.line + 1,
+    endLine: v.endLine + 1,
+    removedLines: v.removedLines,
+    text: v.text,
+    message: v.message,
+  };
+}
+
+function printHuman(ctx: CommandContext, file: string, violations: Violation[]): void {
+  for (const v of violations) ctx.stdout.write(`${file}:${v.line + 1}: ${v.severity}: ${v.message} (${v.kind})\n`);
+}
+
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+  }
+}
+
+/** `plumbline check-edit --before A --after B [--language L]`: guard one edit (SPEC §7). */
+export const checkEditCommand: Command = {
+  name: 'check-edit',
+  summary: 'check one edit (the file before and after it) for placeholder drops, stubs and broken syntax; exit 1 on findings',
+  usage: 'check-edit --before FILE --after FILE [--language ID] [--json]',
+  options: { before: { type: 'string' }, after: { type: 'string' }, language: { type: 'string' }, json: { type: 'boolean' } },
+  async run(ctx) {
+    const beforeFile = ctx.values.before as string | undefined;
+    const afterFile = ctx.values.after as string | undefined;
+    if (!beforeFile || !afterFile) throw new UsageError('check-edit needs --before FILE and --after FILE');
+    if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
+    const [before, after] = await Promise.all([
+      readText(path.resolve(ctx.cwd, beforeFile), '--before'),
+      readText(path.resolve(ctx.cwd, afterFile), '--after'),
+    ]);
+    const language = ctx.values.language ? guardLanguage(ctx.values.language as string) : languageOfFile(afterFile);
+    const violations = await new Guard().checkEdit(before, after, language);
+    if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ violations: violations.map(violationJson) })}\n`);
+    else if (violations.length) printHuman(ctx, afterFile, violations);
+    else ctx.stdout.write('no violations\n');
+    return violations.length ? 1 : 0;
+  },
+};
+
+/** `plumbline check [--base REV]`: guard every file changed since a git revision (CI mode). */
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'check every file changed since a git revision (default HEAD) the way the guard checks agent edits; exit 1 on findings',
+  usage: 'check [--base REV] [--json]',
+  options: { base: { type: 'string' }, json: { type: 'boolean' } },
+  async run(ctx) {
+    if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
+    const base = (ctx.values.base as string | undefined) ?? 'HEAD';
+    const git = async (...args: string[]) => {
+      try {
+        return (await run('git', args, { cwd: ctx.cwd, maxBuffer: 256 * 1024 * 1024, timeout: 60_000 })).stdout;
+      } catch (err) {
+        const stderr = (err as { stderr?: string }).stderr?.trim().split('\n')[0];
+        throw new CliError(`git ${args[0]} failed: ${stderr || String(err)}`);
+      }
+    };
+    const root = (await git('rev-parse', '--show-toplevel')).trim();
+    await git('rev-parse', '--verify', '--quiet', `${base}^{commit}`);
+    const changed = (await git('diff', '--name-only', '--diff-filter=AM', '-z', base, '--')).split('\0').filter(Boolean);
+    const guard = new Guard();
+    const files: { file: string; violations: Violation[] }[] = [];
+    for (const file of changed) {
+      const after = await readFile(path.join(root, file), 'utf8').catch(() => undefined);
+      if (after === undefined) continue; // deleted in the working tree since
+      const before = await git('show', `${base}:${file}`).catch(() => '');
+      const violations = await guard.checkEdit(before, after, languageOfFile(file));
+      files.push({ file, violations });
+    }
+    const found = files.filter((f) => f.violations.length);
+    if (ctx.values.json) {
+      ctx.stdout.write(`${JSON.stringify({ files: files.map((f) => ({ file: f.file, violations: f.violations.map(violationJson) })) })}\n`);
+    } else {
+      for (const f of found) printHuman(ctx, f.file, f.violations);
+      ctx.stdout.write(`${files.length} file(s) checked against ${base}, ${found.length} with findings\n`);
+    }
+    return found.length ? 1 : 0;
+  },
+};
