@@ -1,3 +1,4 @@
+import * as guard from './guard.bench';
 import * as plans from './plans.bench';
 
 /**
@@ -16,7 +17,10 @@ export interface BenchRow {
   ok: boolean;
 }
 
-const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: 'plans', run: plans.run }];
+const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [
+  { name: 'plans', run: plans.run },
+  { name: 'guard', run: guard.run },
+];
 
 async function main(): Promise<void> {
   const rows: string[][] = [['benchmark', 'measured', 'target', 'ok']];

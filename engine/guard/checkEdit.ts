@@ -179,3 +179,15 @@ function describe(kinds: string[]): string {
   const unique = [...new Set(kinds)];
   return unique.length === 1 ? (plurals[unique[0]] ?? `${unique[0]}s`) : 'definitions';
 }
+
+/**
+ * The text with a placeholder drop undone: the placeholder comment's lines replaced by exactly
+ * the lines the edit removed (what the "Restore the N dropped lines" quick fix writes).
+ */
+export function restoreDropped(after: string, violation: Violation): string {
+  if (violation.kind !== 'placeholder-dropped') return after;
+  const eol = /\r\n/.test(after) ? '\r\n' : '\n';
+  const lines = after.split(/\r\n|\n|\r/);
+  lines.splice(violation.line, violation.endLine - violation.line + 1, ...violation.removedLines);
+  return lines.join(eol);
+}

@@ -1,5 +1,5 @@
 /** engine/guard: checks agent edits for placeholder drops, incomplete code and broken syntax (SPEC §2). */
-export { Guard } from './checkEdit';
+export { Guard, restoreDropped } from './checkEdit';
 export { guardLanguage, languageOfFile, type GuardLanguage } from './languages';
 export type { Violation, ViolationKind, ViolationSeverity } from './model';
 export { SyntaxTrees } from './syntaxTree';

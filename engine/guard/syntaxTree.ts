@@ -6,6 +6,7 @@ import type { GuardLanguage } from './languages';
 
 type Parser = InstanceType<typeof TreeSitter.Parser>;
 type Language = Awaited<ReturnType<typeof TreeSitter.Language.load>>;
+type Query = InstanceType<typeof TreeSitter.Query>;
 export type SyntaxNode = NonNullable<ReturnType<NonNullable<ReturnType<Parser['parse']>>['rootNode']['child']>>;
 
 /** A comment in a text: its lines and its text. */
@@ -38,18 +39,37 @@ export interface ParsedText {
  */
 export class SyntaxTrees {
   private parser: Parser | undefined;
-  private readonly languages = new Map<string, Promise<Language>>();
+  private readonly languages = new Map<string, Promise<{ language: Language; query: Query }>>();
 
   constructor(private readonly wasmDir = defaultWasmDir()) {}
 
+  /**
+   * The last texts read, by content: the server checks each new version of a file against the
+   * one before, which it has read already.
+   */
+  private readonly recent = new Map<string, ParsedText>();
+
   async parse(text: string, language: GuardLanguage): Promise<ParsedText | undefined> {
     if (!language.grammar) return undefined;
+    const key = `${language.grammar}\u0000${text}`;
+    const cached = this.recent.get(key);
+    if (cached) return cached;
+    const parsed = await this.parseUncached(text, language.grammar);
+    if (parsed) {
+      this.recent.set(key, parsed);
+      if (this.recent.size > 16) this.recent.delete(this.recent.keys().next().value!);
+    }
+    return parsed;
+  }
+
+  private async parseUncached(text: string, grammarFile: string): Promise<ParsedText | undefined> {
     const parser = await this.getParser();
-    parser.setLanguage(await this.getLanguage(language.grammar));
+    const { language: grammar, query } = await this.getLanguage(grammarFile);
+    parser.setLanguage(grammar);
     const tree = parser.parse(text);
     if (!tree) return undefined;
     try {
-      return read(tree.rootNode as unknown as SyntaxNode);
+      return read(tree.rootNode as unknown as SyntaxNode, query);
     } finally {
       tree.delete();
     }
@@ -63,14 +83,16 @@ export class SyntaxTrees {
     return this.parser;
   }
 
-  private getLanguage(grammar: string): Promise<Language> {
-    let language = this.languages.get(grammar);
-    if (!language) {
+  private getLanguage(grammar: string): Promise<{ language: Language; query: Query }> {
+    let loaded = this.languages.get(grammar);
+    if (!loaded) {
       // Bytes, not a path: web-tree-sitter's own file loading does not survive bundling.
-      language = readFile(path.join(this.wasmDir, grammar)).then((bytes) => TreeSitter.Language.load(bytes));
-      this.languages.set(grammar, language);
+      loaded = readFile(path.join(this.wasmDir, grammar))
+        .then((bytes) => TreeSitter.Language.load(bytes))
+        .then((language) => ({ language, query: commentsAndDefinitions(language) }));
+      this.languages.set(grammar, loaded);
     }
-    return language;
+    return loaded;
   }
 }
 
@@ -80,42 +102,53 @@ function defaultWasmDir(): string {
   return path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
 }
 
-const definitionTypes = /^(function_declaration|function_definition|function_item|method_definition|method_declaration|method|singleton_method|function|generator_function_declaration|class_declaration|class_definition|class|interface_declaration|struct_item|impl_item|trait_item|enum_item|constructor_declaration|arrow_function|rule_set|abstract_method_signature|lexical_declaration)$/;
+const definitionTypes = [
+  'function_declaration', 'function_definition', 'function_item', 'method_definition', 'method_declaration', 'method',
+  'singleton_method', 'generator_function_declaration', 'class_declaration', 'class_definition', 'class',
+  'interface_declaration', 'struct_item', 'impl_item', 'trait_item', 'enum_item', 'constructor_declaration',
+  'rule_set', 'abstract_method_signature', 'lexical_declaration',
+];
 
-function read(root: SyntaxNode): ParsedText {
+/**
+ * One query per grammar for every comment and definition node: the matching runs inside the
+ * wasm module, and only the matches cross into JavaScript (walking every node from JavaScript
+ * costs ten times more). Built from the node types this grammar really has.
+ */
+function commentsAndDefinitions(language: Language): Query {
+  const named = (type: string) => language.idForNodeType(type, true) !== null;
+  const comments = [...new Set(language.types)].filter((t) => t && /comment/.test(t) && named(t));
+  const definitions = definitionTypes.filter(named);
+  const source = [
+    comments.length ? `[${comments.map((t) => `(${t})`).join(' ')}] @comment` : '',
+    definitions.length ? `[${definitions.map((t) => `(${t})`).join(' ')}] @definition` : '',
+  ].join('\n');
+  return new TreeSitter.Query(language, source);
+}
+
+function read(root: SyntaxNode, query: Query): ParsedText {
   const comments: Comment[] = [];
   const definitions: Definition[] = [];
-  let errorLine: number | null = null;
-  // Iterative walk with a cursor: files can be deep, and recursion would be slow and risky.
-  const cursor = root.walk();
-  let done = false;
-  while (!done) {
-    const node = cursor.currentNode as unknown as SyntaxNode;
-    const type = node.type;
-    let descend = true;
-    if (type.includes('comment')) {
+  for (const capture of query.captures(root as never)) {
+    const node = capture.node as unknown as SyntaxNode;
+    if (capture.name === 'comment') {
       comments.push({ startLine: node.startPosition.row, endLine: node.endPosition.row, text: node.text });
-      descend = false;
-    } else if ((node.isError || node.isMissing) && errorLine === null) {
-      errorLine = node.startPosition.row;
-    } else if (/string|heredoc|template/.test(type) && !type.includes('substitution')) {
-      descend = type === 'template_string'; // `${}` in templates may hold code; plain strings never hold comments
-    }
-    if (definitionTypes.test(type)) {
+    } else {
       const definition = toDefinition(node);
       if (definition) definitions.push(definition);
     }
-    if (descend && cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-        done = true;
-        break;
-      }
-    }
   }
-  cursor.delete();
-  if (errorLine === null && root.hasError) errorLine = 0;
-  return { comments, definitions, errorLine };
+  return { comments, definitions, errorLine: root.hasError ? firstError(root) : null };
+}
+
+/** The line of the first ERROR or MISSING node, following only the children that hold one. */
+function firstError(root: SyntaxNode): number {
+  let node: SyntaxNode = root;
+  for (;;) {
+    if (node.isError || node.isMissing) return node.startPosition.row;
+    const next = node.children.find((c) => c && (c.hasError || c.isError || c.isMissing));
+    if (!next) return node.startPosition.row;
+    node = next as SyntaxNode;
+  }
 }
 
 function toDefinition(node: SyntaxNode): Definition | undefined {
@@ -142,7 +175,7 @@ function toDefinition(node: SyntaxNode): Definition | undefined {
       ? {
           startLine: body.startPosition.row,
           endLine: body.endPosition.row,
-          empty: body.namedChildren.every((c) => !c || c.type.includes('comment')),
+          empty: body.namedChildCount === 0 || (body.namedChildCount < 4 && body.namedChildren.every((c) => !c || c.type.includes('comment'))),
         }
       : undefined,
   };
