@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { CriticalViolationNotification } from '../engine/protocol/lsp';
 import { ChatView } from './chatView';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
@@ -46,6 +47,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     vscode.window.registerTreeDataProvider('plumbline.runs', new RunsTree()),
     createStatusBar(client),
   );
+
+  client.onNotification(CriticalViolationNotification.method, (raw: unknown) => {
+    const parsed = CriticalViolationNotification.params.safeParse(raw);
+    if (!parsed.success) return log.warn(`${CriticalViolationNotification.method}: ignored a notification of the wrong shape`);
+    const { uri, violations } = parsed.data;
+    const file = vscode.workspace.asRelativePath(vscode.Uri.parse(uri));
+    log.warn(`Guard: ${file}: ${violations.map((v) => v.message).join('; ')}`);
+    void vscode.window.showWarningMessage(`Plumbline: an edit outside the editor dropped code in ${file}: ${violations[0].message}`, 'Show').then(
+      (choice) => choice && vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(violations[0].line, 0, violations[0].line, 0) }),
+    );
+  });
 
   try {
     await client.start();

@@ -19,10 +19,20 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     traceOutputChannel: output,
     initializationOptions: { settings: readConfig() },
     synchronize: {
-      // Settings changes reach the server as workspace/didChangeConfiguration; markdown files
-      // changed on disk (by agents outside VS Code, git, scripts) as didChangeWatchedFiles.
+      // Settings changes reach the server as workspace/didChangeConfiguration; files changed
+      // on disk (by agents outside VS Code, git, scripts) as didChangeWatchedFiles.
       configurationSection: 'plumbline',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{md,markdown}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*'),
+    },
+    middleware: {
+      // A file with unsaved changes is being edited by a person: a change on disk under it is
+      // not the agent edit the guard looks for (and VS Code keeps the person's text anyway).
+      workspace: {
+        didChangeWatchedFile: async (event, next) => {
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === event.uri.toString());
+          if (!open?.isDirty) await next(event);
+        },
+      },
     },
   };
   // The id "plumbline" makes the client read the `plumbline.trace.server` setting.

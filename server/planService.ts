@@ -6,6 +6,7 @@ import type { Logger } from '../engine/log';
 import { isPlan, loadPlans, parsePlan, planFilter, PlanIndex, readPlanDocument, type PlanDocument, type PlanFilter } from '../engine/plans';
 import { PlansChangedNotification } from '../engine/protocol/lsp';
 import type { PlanSummary } from '../engine/protocol/plans';
+import type { Diagnostics } from './diagnostics';
 import { diagnosticsFor, summarize } from './planViews';
 
 /**
@@ -29,6 +30,7 @@ export class PlanService {
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
+    private readonly diagnostics: Diagnostics,
     private readonly log: Logger,
   ) {}
 
@@ -135,7 +137,7 @@ export class PlanService {
       const problemsKey = JSON.stringify(problems);
       if (!this.full && !this.dirty.has(doc.file) && this.sentProblems.get(uri) === problemsKey) continue;
       if (this.sentProblems.get(uri) !== problemsKey || this.full) {
-        void this.connection.sendDiagnostics({ uri, diagnostics: diagnosticsFor(doc, problems) });
+        this.diagnostics.set(uri, 'plans', diagnosticsFor(doc, problems));
       }
       this.sentProblems.set(uri, problemsKey);
       changed.push(summarize(uri, this.relative(doc.file), doc, problems));
@@ -143,7 +145,7 @@ export class PlanService {
     const removed = [...this.sentProblems.keys()].filter((uri) => !present.has(uri));
     for (const uri of removed) {
       this.sentProblems.delete(uri);
-      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      this.diagnostics.set(uri, 'plans', []);
     }
     if (this.full || changed.length || removed.length) {
       const params: PlansChangedNotification.Params = { full: this.full, changed, removed };

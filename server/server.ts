@@ -1,7 +1,11 @@
 import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CheckEditRequest } from '../engine/protocol/lsp';
+import { languageOfFile, guardLanguage } from '../engine/guard';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { z } from 'zod';
 import { version } from '../engine/version';
+import { Diagnostics } from './diagnostics';
+import { acceptEditCommand, GuardService } from './guardService';
 import { consoleLogger } from './log';
 import { registerPlanFeatures } from './planFeatures';
 import { PlanService, toPath } from './planService';
@@ -13,7 +17,9 @@ import { PlanService, toPath } from './planService';
 const connection = createConnection(ProposedFeatures.all);
 const log = consoleLogger(connection.console);
 const documents = new TextDocuments(TextDocument);
-const plans = new PlanService(connection, documents, log);
+const diagnostics = new Diagnostics(connection);
+const plans = new PlanService(connection, documents, diagnostics, log);
+const guard = new GuardService(connection, documents, diagnostics, log);
 
 /** Settings the client sends (initializationOptions and didChangeConfiguration): only what the server uses. */
 const Settings = z
@@ -33,6 +39,7 @@ function applySettings(raw: unknown): boolean {
   if (key === appliedSettings) return false;
   appliedSettings = key;
   plans.configure(folders, parsed.data.plans?.include, parsed.data.plans?.exclude);
+  guard.configure(folders);
   return true;
 }
 
@@ -42,9 +49,12 @@ connection.onInitialize((params) => {
   folders = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p) => p !== undefined);
   log.info(`Plumbline language server ${version} started (pid ${process.pid}, ${folders.length} workspace folder(s))`);
   applySettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+  guard.configure(folders);
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      executeCommandProvider: { commands: [acceptEditCommand] },
       documentSymbolProvider: true,
       hoverProvider: true,
       definitionProvider: true,
@@ -62,11 +72,31 @@ connection.onDidChangeConfiguration(({ settings }) => {
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
-  for (const change of changes) void plans.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);
+  for (const change of changes) {
+    void plans.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);
+    void guard.changedOnDisk(change.uri);
+  }
 });
 
-documents.onDidChangeContent(({ document }) => plans.updateFromEditor(document));
+documents.onDidOpen(({ document }) => guard.opened(document));
+documents.onDidSave(({ document }) => guard.saved(document));
+documents.onDidChangeContent(({ document }) => {
+  plans.updateFromEditor(document);
+  void guard.changedInEditor(document);
+});
 documents.onDidClose(({ document }) => void plans.closed(document.uri));
+
+connection.onCodeAction((params) => guard.codeActions(params));
+connection.onExecuteCommand(async ({ command, arguments: args }) => {
+  if (command === acceptEditCommand && typeof args?.[0] === 'string') await guard.accept(args[0]);
+});
+connection.onRequest(CheckEditRequest.method, async (raw: unknown): Promise<CheckEditRequest.Result> => {
+  const parsed = CheckEditRequest.params.safeParse(raw);
+  if (!parsed.success) throw new Error(`${CheckEditRequest.method}: bad params: ${parsed.error.message}`);
+  const { uri, languageId, before, after } = parsed.data;
+  const language = languageId ? guardLanguage(languageId) : languageOfFile(toPath(uri) ?? uri);
+  return { violations: await guard.guard.checkEdit(before, after, language) };
+});
 
 registerPlanFeatures(connection, documents, plans, log);
 documents.listen(connection);

@@ -69,3 +69,42 @@ export namespace NextTaskRequest {
   export const result = z.object({ uri: z.string(), line: z.number().int(), id: z.string(), title: z.string() }).nullable();
   export type Result = z.infer<typeof result>;
 }
+
+/** A guard finding as it crosses LSP (lines 0-based). */
+export const GuardViolation = z.object({
+  kind: z.enum(['placeholder-dropped', 'incomplete-code', 'malformed-syntax']),
+  severity: z.enum(['critical', 'high']),
+  line: z.number().int().nonnegative(),
+  endLine: z.number().int().nonnegative(),
+  text: z.string(),
+  removedLines: z.array(z.string()),
+  message: z.string(),
+});
+export type GuardViolation = z.infer<typeof GuardViolation>;
+
+/**
+ * Sent by the client (the agent engine, before it keeps a write) to guard an edit: the text
+ * before and after, and the file it is for (its language comes from the name, or `languageId`).
+ */
+export namespace CheckEditRequest {
+  export const method = 'plumbline/checkEdit';
+  export const params = z.object({
+    uri: z.string(),
+    languageId: z.string().optional(),
+    before: z.string().max(20_000_000),
+    after: z.string().max(20_000_000),
+  });
+  export type Params = z.infer<typeof params>;
+  export const result = z.object({ violations: z.array(GuardViolation) });
+  export type Result = z.infer<typeof result>;
+}
+
+/**
+ * Sent by the server when it finds a critical violation (a placeholder drop) in a file changed
+ * outside the editor, so the client can quarantine the agent that wrote it.
+ */
+export namespace CriticalViolationNotification {
+  export const method = 'plumbline/criticalViolation';
+  export const params = z.object({ uri: z.string(), violations: z.array(GuardViolation) });
+  export type Params = z.infer<typeof params>;
+}

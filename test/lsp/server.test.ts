@@ -14,7 +14,7 @@ describe('the language server process', () => {
     const result = await server.initialize(path.resolve(__dirname, '../../demo'));
     assert.equal(result.serverInfo?.name, 'Plumbline');
     assert.match(result.serverInfo?.version ?? '', /^\d+\.\d+\.\d+/);
-    assert.equal(result.capabilities.textDocumentSync, TextDocumentSyncKind.Incremental);
+    assert.deepEqual(result.capabilities.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } });
     await server.connection.sendNotification(InitializedNotification.type, {});
     const started = server.logs.find((l) => /Plumbline language server \S+ started/.test(l.message));
     assert.ok(started, `a start line among: ${JSON.stringify(server.logs)}`);
