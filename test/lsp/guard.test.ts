@@ -74,7 +74,7 @@ describe('the guard over LSP', () => {
     const found = await eventually(() => diagnostics.get(uri('store.ts'))?.find((d) => d.code === 'placeholder-dropped'));
     assert.equal(found.range.start.line, 7);
     assert.equal(found.source, 'Plumbline');
-    assert.match(found.message, /`\/\/ \.\.\. \(other methods\)` replaced 7 lines: class members `load`, `delete`/);
+    assert.match(String(found.message), /`\/\/ \.\.\. \(other methods\)` replaced 7 lines: class members `load`, `delete`/);
     assert.match(found.relatedInformation![0].message, /Dropped code:\n {2}load\(key: string\) \{/);
     assert.equal(critical.at(-1)?.uri, uri('store.ts'));
   });
