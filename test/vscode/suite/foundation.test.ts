@@ -39,8 +39,8 @@ describe('Plumbline in a real VS Code', () => {
     await vscode.commands.executeCommand('workbench.view.extension.plumbline');
     const sidebar = await runner.eventually(async () => {
       const text = await runner.workbenchText('.part.sidebar');
-      return /PLANS/i.test(text) && text.includes('Agent runs will appear here') && text.includes('plans/checklist.md') ? text : '';
-    }, 'the Plumbline container');
+      return /PLANS/i.test(text) && /RUNS/i.test(text) && text.includes('plans/checklist.md') ? text : '';
+    }, 'the Plumbline container', 30_000);
     assert.match(sidebar, /CHAT/i);
 
     // The chat's line with the version comes from the host's `state` message: proof the round trip works.
