@@ -1,6 +1,6 @@
 import { escapeMarkdown } from '../engine/markdown';
 import * as vscode from 'vscode';
-import type { PlanSummary, TaskSummary } from '../engine/protocol/plans';
+import { statusIcons, type PlanSummary, type TaskSummary } from '../engine/protocol/plans';
 import type { PlanStore } from './planStore';
 
 /** Plans tree nodes: plan files → tasks (subtasks under their parent) → deliverables. */
@@ -9,14 +9,14 @@ export type PlanNode =
   | { kind: 'task'; plan: PlanSummary; task: TaskSummary }
   | { kind: 'deliverable'; plan: PlanSummary; task: TaskSummary; index: number };
 
-export const statusIcons: Record<TaskSummary['status'], [string, string | undefined]> = {
-  todo: ['circle-large-outline', undefined],
-  'in-progress': ['play-circle', 'charts.blue'],
-  blocked: ['error', 'charts.red'],
-  paused: ['debug-pause', 'charts.yellow'],
-  done: ['pass-filled', 'charts.green'],
-  cancelled: ['circle-slash', 'disabledForeground'],
-  unknown: ['question', 'charts.orange'],
+/** Colors for the status icons of engine/protocol/plans.ts (todo keeps the theme's default). */
+const statusColors: Partial<Record<TaskSummary['status'], string>> = {
+  'in-progress': 'charts.blue',
+  blocked: 'charts.red',
+  paused: 'charts.yellow',
+  done: 'charts.green',
+  cancelled: 'disabledForeground',
+  unknown: 'charts.orange',
 };
 
 /**
@@ -66,8 +66,8 @@ export class PlansTree implements vscode.TreeDataProvider<PlanNode>, vscode.Disp
       const hasChildren = task.deliverables.length > 0 || node.plan.tasks.some((t) => t.parent === task.id && t !== task);
       const item = new vscode.TreeItem(`${task.id}: ${task.title}`, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = `${node.plan.uri}#${task.line}`;
-      const [icon, color] = statusIcons[task.status];
-      item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+      const color = statusColors[task.status];
+      item.iconPath = new vscode.ThemeIcon(statusIcons[task.status], color ? new vscode.ThemeColor(color) : undefined);
       const done = task.deliverables.filter((d) => d.done).length;
       item.description = [task.status, task.priority, task.deliverables.length ? `${done}/${task.deliverables.length}` : ''].filter(Boolean).join(' · ');
       item.tooltip = new vscode.MarkdownString(taskTooltip(task));

@@ -11,6 +11,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { dependencyRefsOnLine, setStatus, toggleCheckbox, type EditResult, type PlanDocument, type PlanTask } from '../engine/plans';
+import { statusIcons } from '../engine/protocol/plans';
 import { NextTaskRequest, SetTaskStatusRequest, ToggleCheckboxRequest, type PlanEditResult } from '../engine/protocol/lsp';
 import type { Logger } from '../engine/log';
 import { toPath, type PlanService } from './planService';
@@ -105,7 +106,7 @@ export function registerPlanFeatures(connection: Connection, documents: TextDocu
     for (const task of doc.tasks) {
       const range = positionsOf(doc).lineRange(task.line);
       const args = (status?: string) => [{ uri: textDocument.uri, taskId: task.id, version, status }];
-      lenses.push({ range, command: { title: `${statusIcon[task.status]} ${task.status}`, command: 'plumbline.setTaskStatus', arguments: args() } });
+      lenses.push({ range, command: { title: `$(${statusIcons[task.status]}) ${task.status}`, command: 'plumbline.setTaskStatus', arguments: args() } });
       if (task.status !== 'in-progress' && task.status !== 'done' && task.status !== 'cancelled') {
         lenses.push({ range, command: { title: 'Start', command: 'plumbline.setTaskStatus', arguments: args('in-progress') } });
       }
@@ -182,15 +183,6 @@ export function registerPlanFeatures(connection: Connection, documents: TextDocu
   });
 }
 
-const statusIcon: Record<PlanTask['status'], string> = {
-  todo: '$(circle-large-outline)',
-  'in-progress': '$(play-circle)',
-  blocked: '$(error)',
-  paused: '$(debug-pause)',
-  done: '$(pass-filled)',
-  cancelled: '$(circle-slash)',
-  unknown: '$(question)',
-};
 
 function refuse(log: Logger, method: string, error: string): PlanEditResult {
   log.warn(`${method}: rejected a request of the wrong shape: ${error}`);

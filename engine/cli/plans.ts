@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { applyEdits, loadPlans, setStatus, statuses, toggleCheckbox, writeFileAtomic, type PlanDocument, type PlanIndex, type PlanTask, type Status } from '../plans';
+import { SettableStatus } from '../protocol/plans';
+import { applyEdits, loadPlans, setStatus, toggleCheckbox, writeFileAtomic, type PlanDocument, type PlanIndex, type PlanTask, type Status } from '../plans';
 import { CliError, UsageError, type Command, type CommandContext } from './command';
 
 /** `plumbline plans ...`: list, set-status, toggle, next (SPEC §7). */
@@ -82,11 +83,9 @@ async function runList(ctx: CommandContext, paths: string[]): Promise<number> {
 }
 
 function parseStatusArg(value: string | undefined): Status {
-  const status = value?.toLowerCase().replace(/[_ ]/g, '-');
-  if (!status || !(statuses as readonly string[]).includes(status) || status === 'unknown') {
-    throw new UsageError(`STATUS must be one of ${statuses.filter((s) => s !== 'unknown').join(', ')}`);
-  }
-  return status as Status;
+  const status = SettableStatus.safeParse(value?.toLowerCase().replace(/[_ ]/g, '-'));
+  if (!status.success) throw new UsageError(`STATUS must be one of ${SettableStatus.options.join(', ')}`);
+  return status.data;
 }
 
 async function editOne(ctx: CommandContext, fileArg: string | undefined) {

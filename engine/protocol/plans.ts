@@ -48,3 +48,14 @@ export type PlanSummary = z.infer<typeof PlanSummary>;
 
 /** Statuses a person can set (everything but `unknown`). */
 export const SettableStatus = z.enum(['todo', 'in-progress', 'blocked', 'paused', 'done', 'cancelled']);
+
+/** The codicon of each status, the same in code lenses, the Plans tree and anywhere else. */
+export const statusIcons: Record<(typeof statuses)[number], string> = {
+  todo: 'circle-large-outline',
+  'in-progress': 'play-circle',
+  blocked: 'error',
+  paused: 'debug-pause',
+  done: 'pass-filled',
+  cancelled: 'circle-slash',
+  unknown: 'question',
+};

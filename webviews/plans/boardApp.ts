@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { plansBoardProtocol, type fromWebview } from '../../engine/protocol/plansBoard';
-import type { PlanSummary, TaskSummary } from '../../engine/protocol/plans';
+import { SettableStatus, type PlanSummary, type TaskSummary } from '../../engine/protocol/plans';
 import { connectToHost, type HostConnection } from '../shared/host';
 import { allStatuses, defaultFilters, matches, progress, type BoardFilters } from './filters';
 import { statusLabels } from './taskCard';
@@ -145,9 +145,8 @@ export class PlansBoardApp extends LitElement {
 
   private setStatus(plan: PlanSummary, task: TaskSummary, status: string) {
     if (status === task.status) return;
-    const settable = ['todo', 'in-progress', 'blocked', 'paused', 'done', 'cancelled'] as const;
-    const value = settable.find((s) => s === status);
-    if (value) this.host?.post({ method: 'setStatus', params: { uri: plan.uri, taskId: task.id, status: value } });
+    const value = SettableStatus.safeParse(status);
+    if (value.success) this.host?.post({ method: 'setStatus', params: { uri: plan.uri, taskId: task.id, status: value.data } });
   }
 
   static override styles = css`

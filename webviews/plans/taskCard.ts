@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { TaskSummary } from '../../engine/protocol/plans';
+import { SettableStatus, type TaskSummary } from '../../engine/protocol/plans';
 
 const statusLabels: Record<TaskSummary['status'], string> = {
   todo: 'To do',
@@ -64,7 +64,7 @@ export class TaskCard extends LitElement {
             .value=${t.status}
             @change=${(e: Event) => this.fire('set-status', { status: (e.target as unknown as { value: string }).value })}
           >
-            ${(['todo', 'in-progress', 'blocked', 'paused', 'done', 'cancelled'] as const).map(
+            ${SettableStatus.options.map(
               (s) => html`<vscode-option value=${s} ?selected=${s === t.status}>${statusLabels[s]}</vscode-option>`,
             )}
           </vscode-single-select>
