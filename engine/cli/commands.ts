@@ -2,6 +2,7 @@ import type { Command } from './command';
 import { version } from '../version';
 import { checkCommand, checkEditCommand } from './guard';
 import { plansCommand } from './plans';
+import { traceCodesCommand } from './traceCodes';
 
 /**
  * Every `plumbline` command, in the order `--help` lists them. Later capabilities (plans, guard,
@@ -11,6 +12,7 @@ export const commands: readonly Command[] = [
   plansCommand,
   checkEditCommand,
   checkCommand,
+  traceCodesCommand,
   {
     name: 'version',
     summary: 'print the version of Plumbline',

@@ -17,7 +17,7 @@ export function handleWebhook(event: WebhookEvent, secret: string) {
   }
   seen.add(event.id);
   if (event.type !== 'invoice.paid' && event.type !== 'invoice.voided') {
-    throw new CustomError("01x9", "UnknownEventType");
+    throw new CustomError("019", "UnknownEventType");
   }
   return { status: 'accepted' as const };
 }

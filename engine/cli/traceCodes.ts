@@ -1,0 +1,174 @@
+import path from 'node:path';
+import {
+  checkRegistry,
+  codesInQuery,
+  freshCodes,
+  readRegistry,
+  registeredCodes,
+  registryPath,
+  relativeTo,
+  retiredCodes,
+  scanTree,
+  traceCodeConfig,
+  updateRegistry,
+  writeRegistry,
+  type SiteRef,
+  type TraceCodeConfig,
+} from '../tracecodes';
+import { CliError, UsageError, type Command, type CommandContext } from './command';
+
+/** `plumbline trace-codes ...`: scan, lookup, new, registry (SPEC §3, §7). */
+export const traceCodesCommand: Command = {
+  name: 'trace-codes',
+  summary: 'find trace code sites, look a code or log line up, pick a fresh code, keep the registry',
+  usage: [
+    'trace-codes scan [DIR] [--json] [--check]     every site, duplicates and malformed codes (--check: exit 1 on any)',
+    '       trace-codes lookup CODE|LOG-LINE [DIR] [--json]   the sites of 0062, 0062-a9Fz or a log line; exit 1 when none',
+    '       trace-codes new [DIR] [--count N] [--json]        fresh codes used nowhere, not even retired in the registry',
+    '       trace-codes registry [DIR] [--check] [--json]     write the registry (append-only), or --check the code against it',
+    '',
+    '  DIR defaults to the current folder. Sites are found by --pattern (repeatable; default "new CustomError" and',
+    '  "trace:"), codes follow --format (default [0-9A-Za-z]{4}), the registry is --registry (default trace-codes.json in DIR).',
+  ].join('\n'),
+  options: {
+    json: { type: 'boolean' },
+    check: { type: 'boolean' },
+    count: { type: 'string' },
+    pattern: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    registry: { type: 'string' },
+  },
+  async run(ctx) {
+    const [sub, ...rest] = ctx.positionals;
+    if (sub === 'scan') return runScan(ctx, rest);
+    if (sub === 'lookup') return runLookup(ctx, rest);
+    if (sub === 'new') return runNew(ctx, rest);
+    if (sub === 'registry') return runRegistry(ctx, rest);
+    throw new UsageError(sub ? `unknown trace-codes command "${sub}" (scan, lookup, new, registry)` : 'trace-codes needs a command: scan, lookup, new or registry');
+  },
+};
+
+function configOf(ctx: CommandContext): TraceCodeConfig {
+  try {
+    return traceCodeConfig({
+      patterns: ctx.values.pattern as string[] | undefined,
+      format: ctx.values.format as string | undefined,
+      registry: ctx.values.registry as string | undefined,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function scanDir(ctx: CommandContext, args: string[], most: number) {
+  if (args.length > most) throw new UsageError(`unexpected argument "${args[most]}"`);
+  const root = path.resolve(ctx.cwd, args[0] ?? '.');
+  const config = configOf(ctx);
+  const result = scanTree([root], config);
+  if (result.failures.some((f) => f.file === root)) throw new CliError(`${args[0] ?? '.'}: ${result.failures[0].error}`);
+  for (const failure of result.failures) ctx.stderr.write(`plumbline: ${failure.file}: ${failure.error}\n`);
+  return { root, config, ...result };
+}
+
+function siteJson(root: string, ref: SiteRef) {
+  return {
+    code: ref.site.code,
+    file: relativeTo(root, ref.file),
+    line: ref.site.line + 1,
+    column: ref.site.character + 1,
+    kind: ref.site.kind,
+    name: ref.site.name,
+    ...(ref.site.key !== undefined ? { key: ref.site.key } : {}),
+  };
+}
+
+function siteLine(root: string, ref: SiteRef): string {
+  return `${relativeTo(root, ref.file)}:${ref.site.line + 1}:${ref.site.character + 1}  ${ref.site.code || '""'}${ref.site.key ? `  ${ref.site.key}` : ''}`;
+}
+
+async function runScan(ctx: CommandContext, args: string[]): Promise<number> {
+  const { root, config, index, files } = scanDir(ctx, args, 1);
+  const sites = index.allSites();
+  const duplicates = index.duplicates();
+  const malformed = sites.filter((s) => s.site.code !== '' && !config.isWellFormed(s.site.code));
+  const missing = sites.filter((s) => s.site.code === '');
+  if (ctx.values.json) {
+    ctx.stdout.write(
+      `${JSON.stringify({
+        files,
+        sites: sites.map((s) => siteJson(root, s)),
+        duplicates: duplicates.map((d) => ({ code: d.code, count: d.sites.length, sites: d.sites.map((s) => siteJson(root, s)) })),
+        malformed: malformed.map((s) => siteJson(root, s)),
+        missing: missing.map((s) => siteJson(root, s)),
+      })}\n`,
+    );
+  } else {
+    for (const s of sites) ctx.stdout.write(`${siteLine(root, s)}\n`);
+    for (const d of duplicates) ctx.stdout.write(`duplicate: ${d.code} at ${d.sites.length} sites\n`);
+    for (const s of malformed) ctx.stdout.write(`malformed: ${siteLine(root, s)} (format ${config.format})\n`);
+    for (const s of missing) ctx.stdout.write(`missing: ${siteLine(root, s)}\n`);
+    ctx.stdout.write(`${sites.length} site(s) in ${files} file(s)\n`);
+  }
+  return ctx.values.check && (duplicates.length || malformed.length || missing.length) ? 1 : 0;
+}
+
+async function runLookup(ctx: CommandContext, args: string[]): Promise<number> {
+  const [query, ...dir] = args;
+  if (!query) throw new UsageError('trace-codes lookup needs a code, a runtime code (0062-a9Fz) or a log line');
+  const { root, config, index } = scanDir(ctx, dir, 1);
+  const candidates = codesInQuery(query, config);
+  const code = candidates.find((c) => index.sitesOf(c).length) ?? candidates[0] ?? query.trim();
+  const sites = index.sitesOf(code);
+  if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ code, sites: sites.map((s) => siteJson(root, s)) })}\n`);
+  else if (sites.length) for (const s of sites) ctx.stdout.write(`${siteLine(root, s)}\n`);
+  else ctx.stderr.write(`plumbline: no site of ${candidates.length ? candidates.join(', ') : `"${query.trim()}"`} under ${args[1] ?? '.'}\n`);
+  return sites.length ? 0 : 1;
+}
+
+async function registryOf(root: string, config: TraceCodeConfig) {
+  const file = registryPath(root, config.registry);
+  try {
+    return { file, registry: await readRegistry(file) };
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+}
+
+async function runNew(ctx: CommandContext, args: string[]): Promise<number> {
+  const countText = (ctx.values.count as string | undefined) ?? '1';
+  const count = Number(countText);
+  if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new UsageError(`--count must be a whole number from 1 to 10000, not "${countText}"`);
+  const { root, config, index } = scanDir(ctx, args, 1);
+  const { registry } = await registryOf(root, config);
+  let codes: string[];
+  try {
+    codes = freshCodes(config, [...index.codes(), ...registeredCodes(registry)], count);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  ctx.stdout.write(ctx.values.json ? `${JSON.stringify(count === 1 ? { code: codes[0] } : { code: codes[0], codes })}\n` : `${codes.join('\n')}\n`);
+  return 0;
+}
+
+async function runRegistry(ctx: CommandContext, args: string[]): Promise<number> {
+  const { root, config, index } = scanDir(ctx, args, 1);
+  const { file, registry } = await registryOf(root, config);
+  index.retired = retiredCodes(registry);
+  const shown = relativeTo(ctx.cwd, file);
+  if (ctx.values.check) {
+    const problems = checkRegistry(registry, index, root, shown);
+    if (!registry) problems.unshift({ code: '', problem: 'unregistered', sites: [], message: `${shown} does not exist: run \`plumbline trace-codes registry\`` });
+    if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ registry: shown, problems })}\n`);
+    else {
+      for (const p of problems) ctx.stdout.write(`${p.problem}: ${p.message}${p.sites.length ? ` (${p.sites.join(', ')})` : ''}\n`);
+      ctx.stdout.write(problems.length ? `${problems.length} problem(s) against ${shown}\n` : `every trace code matches ${shown}\n`);
+    }
+    return problems.length ? 1 : 0;
+  }
+  const update = updateRegistry(registry, index, root);
+  await writeRegistry(file, update.registry);
+  const summary = { registry: shown, codes: Object.keys(update.registry.codes).length, added: update.added, retired: update.retired };
+  if (ctx.values.json) ctx.stdout.write(`${JSON.stringify(summary)}\n`);
+  else ctx.stdout.write(`${shown}: ${summary.codes} code(s), ${update.added.length} added, ${update.retired.length} retired\n`);
+  return 0;
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * Where trace codes live and what they look like (SPEC §3), as set in `plumbline.traceCodes.*`
+ * or the CLI's defaults. A pattern names one kind of site:
+ * - `new CustomError`: the first argument of a constructor call;
+ * - `fail(`: the first argument of a function call (a trailing `(` marks a call);
+ * - `trace:`: a property (`trace: "0108"`, `"trace": "0108"`, `trace="0108"` in Python keywords).
+ * The format is one character class with a count, like the default `[0-9A-Za-z]{4}`: fresh codes
+ * are drawn from that class, so an arbitrary regex is refused with a clear message.
+ */
+export const TraceCodeSettings = z.object({
+  patterns: z.array(z.string().trim().min(1)).min(1).default(['new CustomError', 'trace:']),
+  format: z.string().default('[0-9A-Za-z]{4}'),
+  registry: z.string().min(1).default('trace-codes.json'),
+  exclude: z.array(z.string()).default([]),
+});
+export type TraceCodeSettings = z.input<typeof TraceCodeSettings>;
+
+export type SiteKind = 'constructor' | 'call' | 'property';
+
+export interface TraceCodeConfig {
+  /** One regex finding every site: groups `kind`, `name`, `dq`/`sq`/`bt` (the literal's contents). */
+  readonly siteRegex: RegExp;
+  /** Literal words every site contains: a file without any of them is skipped unread. */
+  readonly keywords: string[];
+  readonly kinds: ReadonlyMap<string, SiteKind>;
+  readonly format: string;
+  readonly alphabet: string;
+  readonly length: number;
+  readonly registry: string;
+  readonly exclude: string[];
+  isWellFormed(code: string): boolean;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Expands a character class body (`0-9A-Za-z`, `A-F0-9_`) into its characters. */
+function expandClass(body: string): string {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] === '\\' ? body[++i] : body[i];
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      const end = body[i + 2] === '\\' ? body[i + 3] : body[i + 2];
+      for (let code = c.charCodeAt(0); code <= end.charCodeAt(0); code++) out += String.fromCharCode(code);
+      i += body[i + 2] === '\\' ? 3 : 2;
+    } else out += c;
+  }
+  return [...new Set(out)].join('');
+}
+
+/** Parses settings into a compiled config; throws an Error with a one-line message when they are unusable. */
+export function traceCodeConfig(raw: TraceCodeSettings = {}): TraceCodeConfig {
+  const parsed = TraceCodeSettings.safeParse(raw);
+  if (!parsed.success) throw new Error(`trace code settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const settings = parsed.data;
+  const format = /^\[((?:\\.|[^\]\\])+)\]\{(\d{1,2})\}$/.exec(settings.format);
+  if (!format || Number(format[2]) < 1) {
+    throw new Error(`trace code format "${settings.format}" must be one character class with a count, like [0-9A-Za-z]{4}`);
+  }
+  const alphabet = expandClass(format[1]);
+  if (alphabet.length < 2 || /["'`\s\\]/.test(alphabet)) {
+    throw new Error(`trace code format "${settings.format}" must allow at least two characters and no quotes, spaces or backslashes`);
+  }
+  const length = Number(format[2]);
+  const kinds = new Map<string, SiteKind>();
+  const alternatives: string[] = [];
+  const keywords: string[] = [];
+  for (const pattern of settings.patterns) {
+    const ctor = /^new\s+([A-Za-z_$][\w$.]*)$/.exec(pattern);
+    const call = /^([A-Za-z_$][\w$.]*)\s*\($/.exec(pattern);
+    const prop = /^([A-Za-z_$][\w$]*)\s*:$/.exec(pattern);
+    if (ctor) {
+      kinds.set(ctor[1], 'constructor');
+      alternatives.push(`\\bnew\\s+${escape(ctor[1])}\\s*\\(\\s*`);
+      keywords.push(ctor[1]);
+    } else if (call) {
+      kinds.set(call[1], 'call');
+      alternatives.push(`(?<![\\w$.])${escape(call[1])}\\s*\\(\\s*`);
+      keywords.push(call[1]);
+    } else if (prop) {
+      kinds.set(prop[1], 'property');
+      alternatives.push(`(?<![\\w$.])["']?${escape(prop[1])}["']?\\s*[:=]\\s*`);
+      keywords.push(prop[1]);
+    } else {
+      throw new Error(`trace code pattern "${pattern}" must look like "new ErrorClass", "functionName(" or "property:"`);
+    }
+  }
+  // One pass over the text: the name is captured by re-reading the match (cheaper than a group per pattern).
+  const siteRegex = new RegExp(`(?:${alternatives.join('|')})(?:"([^"\\\\\\n]*)"|'([^'\\\\\\n]*)'|\`([^\`\\\\\\n$]*)\`)`, 'g');
+  const wellFormed = new RegExp(`^${settings.format}$`);
+  return {
+    siteRegex,
+    keywords,
+    kinds,
+    format: settings.format,
+    alphabet,
+    length,
+    registry: settings.registry,
+    exclude: settings.exclude,
+    isWellFormed: (code) => wellFormed.test(code),
+  };
+}

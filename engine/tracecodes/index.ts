@@ -1,0 +1,6 @@
+export * from './codeIndex';
+export * from './config';
+export * from './fresh';
+export * from './registry';
+export * from './scan';
+export * from './sites';
