@@ -10,7 +10,7 @@ export class Diagnostics {
 
   constructor(private readonly connection: Connection) {}
 
-  set(uri: string, part: 'plans' | 'guard', diagnostics: Diagnostic[]): void {
+  set(uri: string, part: 'plans' | 'guard' | 'traceCodes', diagnostics: Diagnostic[]): void {
     let parts = this.byUri.get(uri);
     if (!parts) this.byUri.set(uri, (parts = new Map()));
     if (diagnostics.length) parts.set(part, diagnostics);

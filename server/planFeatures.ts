@@ -2,6 +2,10 @@ import { escapeMarkdown } from '../engine/markdown';
 import {
   CompletionItemKind,
   type CodeLens,
+  type CompletionItem,
+  type Hover,
+  type Location,
+  type TextDocumentPositionParams,
   SymbolKind,
   TextDocumentEdit,
   type Connection,
@@ -17,8 +21,15 @@ import type { Logger } from '../engine/log';
 import { toPath, type PlanService } from './planService';
 import { positionsOf } from './planViews';
 
+/** What plan files answer for hover, definition and completion; server.ts combines them with trace codes'. */
+export interface PlanLanguageFeatures {
+  hover(params: TextDocumentPositionParams): Hover | null;
+  definition(params: TextDocumentPositionParams): Location | null;
+  completion(params: TextDocumentPositionParams): CompletionItem[];
+}
+
 /** Language features in plan files: symbols, hovers, definitions, completion, code lenses, edits. */
-export function registerPlanFeatures(connection: Connection, documents: TextDocuments<TextDocument>, plans: PlanService, log: Logger): void {
+export function registerPlanFeatures(connection: Connection, documents: TextDocuments<TextDocument>, plans: PlanService, log: Logger): PlanLanguageFeatures {
   const planAt = (uri: string): PlanDocument | undefined => {
     const file = toPath(uri);
     return file ? plans.index.get(file) : undefined;
@@ -56,7 +67,7 @@ export function registerPlanFeatures(connection: Connection, documents: TextDocu
     return ref ? { doc, ref, target: plans.index.resolve(ref.ref, doc.file) } : undefined;
   };
 
-  connection.onHover(({ textDocument, position }) => {
+  const hover = ({ textDocument, position }: TextDocumentPositionParams): Hover | null => {
     const found = refAt(textDocument.uri, position.line, position.character);
     if (!found) return null;
     const positions = positionsOf(found.doc);
@@ -75,16 +86,16 @@ export function registerPlanFeatures(connection: Connection, documents: TextDocu
       `Defined at ${escapeMarkdown(where)}`,
     ].join('\n');
     return { range, contents: { kind: 'markdown', value } };
-  });
+  };
 
-  connection.onDefinition(({ textDocument, position }) => {
+  const definition = ({ textDocument, position }: TextDocumentPositionParams): Location | null => {
     const found = refAt(textDocument.uri, position.line, position.character);
     if (!found?.target) return null;
     const target = plans.index.get(found.target.file)!;
     return { uri: URI.file(found.target.file).toString(), range: positionsOf(target).lineRange(found.target.task.line) };
-  });
+  };
 
-  connection.onCompletion(({ textDocument, position }) => {
+  const completion = ({ textDocument, position }: TextDocumentPositionParams): CompletionItem[] => {
     const document = documents.get(textDocument.uri);
     if (!document || !planAt(textDocument.uri)) return [];
     const before = document.getText({ start: { line: position.line, character: 0 }, end: position }).toLowerCase();
@@ -96,7 +107,7 @@ export function registerPlanFeatures(connection: Connection, documents: TextDocu
           ? ['critical', 'high', 'medium', 'low']
           : [];
     return values.map((label, i) => ({ label, kind: CompletionItemKind.EnumMember, sortText: String(i).padStart(2, '0'), detail: `Plumbline ${field}` }));
-  });
+  };
 
   connection.onCodeLens(({ textDocument }) => {
     const doc = planAt(textDocument.uri);
@@ -181,6 +192,8 @@ export function registerPlanFeatures(connection: Connection, documents: TextDocu
       : { ok: false, error: boxes.length === 1 ? `line ${boxes[0].line + 1} has no checkbox` : 'none of these lines has a checkbox' };
     return applyPlanEdit(uri, documents.get(uri)?.version ?? null, result);
   });
+
+  return { hover, definition, completion };
 }
 
 

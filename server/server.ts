@@ -9,6 +9,9 @@ import { acceptEditCommand, GuardService } from './guardService';
 import { consoleLogger } from './log';
 import { registerPlanFeatures } from './planFeatures';
 import { PlanService, toPath } from './planService';
+import { TraceCodeFeatures } from './traceCodeFeatures';
+import { TraceCodeService } from './traceCodeService';
+import { TraceCodeSettings } from '../engine/tracecodes';
 
 /**
  * Plumbline's language server, in its own process. The transport (IPC from the extension,
@@ -20,27 +23,32 @@ const documents = new TextDocuments(TextDocument);
 const diagnostics = new Diagnostics(connection);
 const plans = new PlanService(connection, documents, diagnostics, log);
 const guard = new GuardService(connection, documents, diagnostics, log);
+const traceCodes = new TraceCodeService(documents, diagnostics, log);
 
 /** Settings the client sends (initializationOptions and didChangeConfiguration): only what the server uses. */
 const Settings = z
-  .object({ plans: z.object({ include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).partial().optional() })
+  .object({
+    plans: z.object({ include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).partial().optional(),
+    // Checked in full by traceCodeConfig, which explains what is wrong.
+    traceCodes: z.record(z.string(), z.unknown()).optional(),
+  })
   .passthrough();
 
 let appliedSettings = '';
 
-/** Applies settings; true when what the server uses changed (the client also re-sends unchanged ones). */
-function applySettings(raw: unknown): boolean {
+/** Applies settings; says which parts changed (the client also re-sends unchanged ones). */
+function applySettings(raw: unknown): { plans: boolean; traceCodes: boolean } {
   const parsed = Settings.safeParse(raw ?? {});
   if (!parsed.success) {
     log.warn(`ignoring settings of the wrong shape: ${parsed.error.message}`);
-    return false;
+    return { plans: false, traceCodes: false };
   }
   const key = JSON.stringify(parsed.data.plans ?? {});
-  if (key === appliedSettings) return false;
+  const plansChanged = key !== appliedSettings;
   appliedSettings = key;
-  plans.configure(folders, parsed.data.plans?.include, parsed.data.plans?.exclude);
+  if (plansChanged) plans.configure(folders, parsed.data.plans?.include, parsed.data.plans?.exclude);
   guard.configure(folders);
-  return true;
+  return { plans: plansChanged, traceCodes: traceCodes.configure(folders, parsed.data.traceCodes as TraceCodeSettings | undefined) };
 }
 
 let folders: string[] = [];
@@ -53,28 +61,36 @@ connection.onInitialize((params) => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
       executeCommandProvider: { commands: [acceptEditCommand] },
       documentSymbolProvider: true,
       hoverProvider: true,
       definitionProvider: true,
-      completionProvider: { triggerCharacters: [':', ' '] },
+      referencesProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      completionProvider: { triggerCharacters: [':', ' ', '"', "'"] },
       codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'Plumbline', version },
   };
 });
 
-connection.onInitialized(() => void plans.scan());
+connection.onInitialized(() => {
+  void plans.scan();
+  void traceCodes.scan();
+});
 
 connection.onDidChangeConfiguration(({ settings }) => {
-  if (applySettings((settings as { plumbline?: unknown } | undefined)?.plumbline)) void plans.scan();
+  const changed = applySettings((settings as { plumbline?: unknown } | undefined)?.plumbline);
+  if (changed.plans) void plans.scan();
+  if (changed.traceCodes) void traceCodes.scan();
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
   for (const change of changes) {
     void plans.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);
     void guard.changedOnDisk(change.uri);
+    void traceCodes.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);
   }
 });
 
@@ -82,11 +98,18 @@ documents.onDidOpen(({ document }) => guard.opened(document));
 documents.onDidSave(({ document }) => guard.saved(document));
 documents.onDidChangeContent(({ document }) => {
   plans.updateFromEditor(document);
+  traceCodes.updateFromEditor(document);
   void guard.changedInEditor(document);
 });
-documents.onDidClose(({ document }) => void plans.closed(document.uri));
+documents.onDidClose(({ document }) => {
+  void plans.closed(document.uri);
+  void traceCodes.closed(document.uri);
+});
 
-connection.onCodeAction((params) => guard.codeActions(params));
+const traceCodeFeatures = new TraceCodeFeatures(connection, documents, traceCodes, log);
+connection.onCodeAction((params) => [...guard.codeActions(params), ...traceCodeFeatures.codeActions(params)]);
+connection.onDocumentLinks((params) => traceCodeFeatures.links(params));
+connection.onReferences((params) => traceCodeFeatures.locations(params));
 connection.onExecuteCommand(async ({ command, arguments: args }) => {
   if (command === acceptEditCommand && typeof args?.[0] === 'string') await guard.accept(args[0]);
 });
@@ -98,6 +121,9 @@ connection.onRequest(CheckEditRequest.method, async (raw: unknown): Promise<Chec
   return { violations: await guard.guard.checkEdit(before, after, language) };
 });
 
-registerPlanFeatures(connection, documents, plans, log);
+const planFeatures = registerPlanFeatures(connection, documents, plans, log);
+connection.onHover((params) => planFeatures.hover(params) ?? traceCodeFeatures.hover(params));
+connection.onDefinition((params) => planFeatures.definition(params) ?? traceCodeFeatures.locations(params));
+connection.onCompletion((params) => [...planFeatures.completion(params), ...traceCodeFeatures.completion(params)]);
 documents.listen(connection);
 connection.listen();

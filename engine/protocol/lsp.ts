@@ -108,3 +108,50 @@ export namespace CriticalViolationNotification {
   export const params = z.object({ uri: z.string(), violations: z.array(GuardViolation) });
   export type Params = z.infer<typeof params>;
 }
+
+/** A trace code site as it crosses LSP (0-based line and character of the code). */
+export const TraceCodeSite = z.object({
+  uri: z.string(),
+  line: z.number().int().nonnegative(),
+  character: z.number().int().nonnegative(),
+  code: z.string(),
+  key: z.string().optional(),
+  context: z.string(),
+});
+export type TraceCodeSite = z.infer<typeof TraceCodeSite>;
+
+/**
+ * Sent by the client ("Plumbline: Go to Trace Code", links in terminals and output channels):
+ * what the person has — a code (`0062`), a runtime code (`0062-a9Fz`) or a whole log line. The
+ * server answers with the first code in it that has sites, and those sites.
+ */
+export namespace TraceCodeLookupRequest {
+  export const method = 'plumbline/traceCodeLookup';
+  export const params = z.object({ query: z.string().max(10_000) });
+  export type Params = z.infer<typeof params>;
+  export const result = z.object({ code: z.string().nullable(), sites: z.array(TraceCodeSite) });
+  export type Result = z.infer<typeof result>;
+}
+
+/**
+ * Sent by the client ("Plumbline: Update Trace Code Registry" and "… Check …"): writes each
+ * workspace folder's registry (append-only), or with `check` only compares the code with it.
+ */
+export namespace TraceCodeRegistryRequest {
+  export const method = 'plumbline/traceCodeRegistry';
+  export const params = z.object({ check: z.boolean() });
+  export type Params = z.infer<typeof params>;
+  export const result = z.object({
+    folders: z.array(
+      z.object({
+        registry: z.string(),
+        codes: z.number().int(),
+        added: z.array(z.string()),
+        retired: z.array(z.string()),
+        problems: z.array(z.object({ code: z.string(), problem: z.string(), sites: z.array(z.string()), message: z.string() })),
+        error: z.string().optional(),
+      }),
+    ),
+  });
+  export type Result = z.infer<typeof result>;
+}
