@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { CheckEditRequest, CriticalViolationNotification } from '../../engine/protocol/lsp';
-import { startServer, type ServerUnderTest } from './languageServer';
+import { eventually, startServer, type ServerUnderTest } from './languageServer';
 
 const original = [
   'export class Store {',
@@ -117,13 +117,3 @@ describe('the guard over LSP', () => {
     await assert.rejects(server.connection.sendRequest(CheckEditRequest.method, { uri: 3 }), /bad params/);
   });
 });
-
-async function eventually<T>(check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -56,3 +56,14 @@ export function startServer(): ServerUnderTest {
     },
   };
 }
+
+/** Polls until `check` returns a value (diagnostics arrive when the server is ready, not on request). */
+export async function eventually<T>(check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
