@@ -6,6 +6,13 @@ export interface PlumblineConfig {
     include: string[];
     exclude: string[];
   };
+  /** Passed on as they are: engine/tracecodes checks them and explains what is wrong. */
+  traceCodes: {
+    patterns?: string[];
+    format?: string;
+    registry?: string;
+    exclude?: string[];
+  };
 }
 
 export function readConfig(): PlumblineConfig {
@@ -14,6 +21,12 @@ export function readConfig(): PlumblineConfig {
     plans: {
       include: config.get<string[]>('plans.include', []),
       exclude: config.get<string[]>('plans.exclude', []),
+    },
+    traceCodes: {
+      patterns: config.get<string[]>('traceCodes.patterns'),
+      format: config.get<string>('traceCodes.format'),
+      registry: config.get<string>('traceCodes.registry'),
+      exclude: config.get<string[]>('traceCodes.exclude'),
     },
   };
 }

@@ -11,6 +11,7 @@ import { PlansTree, type PlanNode } from './plansTree';
 import { PlanStore } from './planStore';
 import { RunsTree } from './runsTree';
 import { createStatusBar } from './statusBar';
+import { registerTraceCodeLinks } from './traceCodes';
 
 /** What activate() returns: used by the extension tests to look at the running pieces. */
 export interface PlumblineApi {
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     }),
     vscode.window.registerTreeDataProvider('plumbline.runs', new RunsTree()),
     createStatusBar(client),
+    ...registerTraceCodeLinks(client),
   );
 
   client.onNotification(CriticalViolationNotification.method, (raw: unknown) => {
