@@ -58,7 +58,7 @@ describe('trace codes over LSP', () => {
       ['duplicate-trace-code', 13, 27, 31],
       ['duplicate-trace-code', 17, 27, 31],
     ]);
-    assert.match(found[0].message, /"0062" is used at 2 sites/);
+    assert.match(String(found[0].message), /"0062" is used at 2 sites/);
     assert.equal(found[0].source, 'Plumbline');
     assert.deepEqual(found[0].relatedInformation!.map((r) => [r.location.uri, r.location.range.start.line, r.message]), [[uri('src/auth/login.ts'), 17, 'also "0062": InvalidCredentials']]);
   });
@@ -67,7 +67,7 @@ describe('trace codes over LSP', () => {
     const [malformed] = await eventually(() => (traceDiagnostics('src/billing/webhook.ts').length ? traceDiagnostics('src/billing/webhook.ts') : undefined));
     assert.equal(malformed.code, 'malformed-trace-code');
     assert.equal(malformed.range.start.line, 19);
-    assert.match(malformed.message, /"019" does not match the format \[0-9A-Za-z\]\{4\}/);
+    assert.match(String(malformed.message), /"019" does not match the format \[0-9A-Za-z\]\{4\}/);
   });
 
   it('looks up a code, a runtime code and a log line; knows nothing of node_modules', async () => {

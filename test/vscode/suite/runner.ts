@@ -55,15 +55,15 @@ export async function channelLog(channel: string): Promise<string> {
   return (await ask('/log', { channel })).text;
 }
 
-/** Polls `check` until it returns a truthy value or the time is up; returns the last value. */
-export async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 15_000): Promise<T> {
+/** Polls `check` until it returns a truthy value or the time is up; returns that value. */
+export async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 15_000): Promise<Exclude<T, undefined | null | false | '' | 0>> {
   const deadline = Date.now() + timeoutMs;
   let last: T;
   let lastError: unknown;
   for (;;) {
     try {
       last = await check();
-      if (last) return last;
+      if (last) return last as Exclude<T, undefined | null | false | '' | 0>;
     } catch (err) {
       lastError = err;
     }
