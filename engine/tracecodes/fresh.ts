@@ -20,7 +20,7 @@ export function freshCodes(config: TraceCodeConfig, used: Iterable<string>, coun
   }
   const space = config.alphabet.length ** config.length;
   for (let attempts = 0; fresh.length < count; attempts++) {
-    if (attempts > 1000 + count * 100 || taken.size + fresh.length >= space) {
+    if (attempts > 1000 + count * 100 || wellFormed.length + fresh.length >= space) {
       throw new Error(`no unused trace code is left in the format ${config.format}`);
     }
     let code = '';

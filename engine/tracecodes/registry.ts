@@ -37,7 +37,7 @@ export function parseRegistry(text: string, file: string): Registry {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file} is not valid JSON (${(err as Error).message}); fix or remove it: Plumbline never overwrites a registry it cannot read`);
+    throw new Error(`${file} is not valid JSON (${(err as Error).message.replace(/\s*\n\s*/g, ' ')}); fix or remove it: Plumbline never overwrites a registry it cannot read`);
   }
   const parsed = Registry.safeParse(json);
   if (!parsed.success) {

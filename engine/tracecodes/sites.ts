@@ -52,7 +52,8 @@ export function findSites(text: string, config: TraceCodeConfig): Site[] {
       nextNewline = text.indexOf('\n', lineStart);
     }
     if (inLineComment(text, lineStart, m.index)) continue;
-    const name = [...config.kinds.keys()].find((n) => m[0].includes(n)) ?? '';
+    // The name is in the text before the literal; a shorter name inside it (Error in CustomError) is not it.
+    const name = [...config.kinds.keys()].filter((n) => text.slice(m.index, start).includes(n)).sort((a, b) => b.length - a.length)[0] ?? '';
     const kind = config.kinds.get(name) ?? 'property';
     const lineEnd = text.indexOf('\n', end);
     const rest = text.slice(end + 1, lineEnd === -1 ? undefined : lineEnd);
