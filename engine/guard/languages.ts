@@ -12,6 +12,8 @@ export interface GuardLanguage {
   comments?: 'html' | 'none';
   /** JSON is checked by parsing it. */
   json?: boolean;
+  /** Markdown, JSON and plain text hold no code of their own: nothing in them is a stub (a sample in a fence is an example). */
+  notCode?: boolean;
 }
 
 const languages: GuardLanguage[] = [
@@ -31,9 +33,9 @@ const languages: GuardLanguage[] = [
   { id: 'cpp', grammar: 'tree-sitter-cpp.wasm' },
   { id: 'c', grammar: 'tree-sitter-cpp.wasm' },
   { id: 'html', comments: 'html' },
-  { id: 'markdown', comments: 'html' },
-  { id: 'json', comments: 'none', json: true },
-  { id: 'plaintext', comments: 'none' },
+  { id: 'markdown', comments: 'html', notCode: true },
+  { id: 'json', comments: 'none', json: true, notCode: true },
+  { id: 'plaintext', comments: 'none', notCode: true },
 ];
 
 const aliases: Record<string, string> = {

@@ -2,95 +2,157 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import TreeSitter from '@vscode/tree-sitter-wasm';
+import { blocksIn, brokenConstructLine, jsonBrokenLine, pythonIndentError } from './brokenConstruct';
+import { embeddedInHtml } from './embedded';
+import { htmlComments } from './fallbackComments';
+import { linesOf, type Hunk } from './hunks';
+import { editsOf } from './incremental';
 import type { GuardLanguage } from './languages';
+import { commentsAndDefinitions, mergeRanges, readRanges, type Language, type LineRange, type ParsedText, type Query, type Tree } from './treeRead';
+
+export type { Comment, Definition, ParsedText } from './treeRead';
 
 type Parser = InstanceType<typeof TreeSitter.Parser>;
-type Language = Awaited<ReturnType<typeof TreeSitter.Language.load>>;
-type Query = InstanceType<typeof TreeSitter.Query>;
-export type SyntaxNode = NonNullable<ReturnType<NonNullable<ReturnType<Parser['parse']>>['rootNode']['child']>>;
 
-/** A comment in a text: its lines and its text. */
-export interface Comment {
-  startLine: number;
-  endLine: number;
-  text: string;
+/** Both sides of an edit as the guard reads them: around the changed lines only. */
+export interface EditReading {
+  old: ParsedText;
+  now: ParsedText;
+  /** 0-based line of the construct the edit broke, when the old text parsed and the new one does not. */
+  broken: number | null;
 }
 
-/** A named definition (function, method, class, CSS rule...) and its lines. */
-export interface Definition {
-  name: string;
-  kind: string;
-  startLine: number;
-  endLine: number;
-  /** The body node's lines and whether it holds anything but comments. */
-  body?: { startLine: number; endLine: number; empty: boolean };
+interface Grammar {
+  language: Language;
+  query: Query;
+  /** Python only: its blocks, for the indentation check tree-sitter-python does not make. */
+  blocks?: Query;
 }
 
-export interface ParsedText {
-  comments: Comment[];
-  definitions: Definition[];
-  /** First line of the first syntax error, or null when the text parses. */
-  errorLine: number | null;
-}
+/** How many trees to keep: a few files checked in turn, each against its previous version. */
+const keptTrees = 8;
 
 /**
  * web-tree-sitter and the grammars of @vscode/tree-sitter-wasm. The wasm files sit beside the
  * bundle (dist/tree-sitter/, copied by esbuild.mjs) or, when running from source, in the package.
  */
 export class SyntaxTrees {
-  private parser: Parser | undefined;
-  private readonly languages = new Map<string, Promise<{ language: Language; query: Query }>>();
+  private parser: Promise<Parser> | undefined;
+  private readonly grammars = new Map<string, Promise<Grammar>>();
+  /**
+   * Recent trees by grammar and text, oldest first. The server checks each new version of a
+   * file against the one before, whose tree is here already: the new text is then parsed
+   * incrementally from it, which costs a few milliseconds instead of a full parse.
+   */
+  private readonly trees = new Map<string, Tree>();
 
   constructor(private readonly wasmDir = defaultWasmDir()) {}
 
-  /**
-   * The last texts read, by content: the server checks each new version of a file against the
-   * one before, which it has read already.
-   */
-  private readonly recent = new Map<string, ParsedText>();
-
-  async parse(text: string, language: GuardLanguage): Promise<ParsedText | undefined> {
-    if (!language.grammar) return undefined;
-    const key = `${language.grammar}\u0000${text}`;
-    const cached = this.recent.get(key);
-    if (cached) return cached;
-    const parsed = await this.parseUncached(text, language.grammar);
-    if (parsed) {
-      this.recent.set(key, parsed);
-      if (this.recent.size > 16) this.recent.delete(this.recent.keys().next().value!);
-    }
-    return parsed;
+  async readEdit(before: string, after: string, hunks: Hunk[], language: GuardLanguage): Promise<EditReading> {
+    const oldRanges = mergeRanges(hunks.map((h): LineRange => [h.oldStart, h.oldStart + Math.max(h.removed.length, 1)]));
+    const newRanges = mergeRanges(hunks.map((h): LineRange => [h.newStart, h.newStart + Math.max(h.added.length, 1)]));
+    if (language.grammar) return this.readTrees(before, after, hunks, language.grammar, oldRanges, newRanges);
+    const [old, now] = await Promise.all([this.readFallback(before, language, oldRanges), this.readFallback(after, language, newRanges)]);
+    const broken = language.json && jsonBrokenLine(before) === null ? jsonBrokenLine(after) : null;
+    return { old, now, broken };
   }
 
-  private async parseUncached(text: string, grammarFile: string): Promise<ParsedText | undefined> {
-    const parser = await this.getParser();
-    const { language: grammar, query } = await this.getLanguage(grammarFile);
-    parser.setLanguage(grammar);
-    const tree = parser.parse(text);
-    if (!tree) return undefined;
-    try {
-      return read(tree.rootNode as unknown as SyntaxNode, query);
-    } finally {
-      tree.delete();
-    }
+  private async readTrees(before: string, after: string, hunks: Hunk[], file: string, oldRanges: LineRange[], newRanges: LineRange[]): Promise<EditReading> {
+    const [parser, grammar] = await Promise.all([this.getParser(), this.getGrammar(file)]);
+    // From here on nothing awaits: the trees read below cannot be evicted meanwhile.
+    parser.setLanguage(grammar.language);
+    const oldTree = this.tree(file, before, () => parser.parse(before));
+    const newTree = this.tree(file, after, () => {
+      // Only where the line endings are the ones tree-sitter counts rows by can the hunks' lines be its rows.
+      if (/\r(?!\n)/.test(before) || /\r(?!\n)/.test(after)) return parser.parse(after);
+      const base = oldTree.copy();
+      try {
+        for (const edit of editsOf(before, after, hunks)) base.edit(edit);
+        return parser.parse(after, base);
+      } finally {
+        base.delete();
+      }
+    });
+    return {
+      old: readRanges(oldTree.rootNode, grammar.query, oldRanges),
+      now: readRanges(newTree.rootNode, grammar.query, newRanges),
+      broken: this.brokenBy(oldTree, before, newTree, after, grammar, newRanges),
+    };
   }
 
-  private async getParser(): Promise<Parser> {
-    if (!this.parser) {
-      await TreeSitter.Parser.init({ locateFile: (file: string) => path.join(this.wasmDir, file) });
-      this.parser = new TreeSitter.Parser();
+  /** Where the new text is broken, when the old one was not. */
+  private brokenBy(oldTree: Tree, before: string, newTree: Tree, after: string, grammar: Grammar, newRanges: LineRange[]): number | null {
+    let line: number | null = null;
+    if (newTree.rootNode.hasError) line = brokenConstructLine(newTree.rootNode, after);
+    else if (grammar.blocks) line = pythonIndentError(blocksIn(newTree.rootNode, grammar.blocks, newRanges), linesOf(after));
+    if (line === null || oldTree.rootNode.hasError) return null;
+    if (grammar.blocks) {
+      const everything: LineRange = [0, oldTree.rootNode.endPosition.row + 1];
+      if (pythonIndentError(blocksIn(oldTree.rootNode, grammar.blocks, [everything]), linesOf(before)) !== null) return null;
     }
+    return line;
+  }
+
+  private async readFallback(text: string, language: GuardLanguage, ranges: LineRange[]): Promise<ParsedText> {
+    if (language.comments !== 'html') return { comments: [], definitions: [] };
+    const touches = (start: number, end: number) => ranges.some(([s, e]) => start < e && end >= s);
+    const comments = htmlComments(text, language.id === 'markdown').filter((c) => touches(c.startLine, c.endLine));
+    const definitions = [];
+    if (language.id === 'html') {
+      const parser = await this.getParser();
+      for (const { grammar: file, ranges: included } of embeddedInHtml(text)) {
+        const grammar = await this.getGrammar(file);
+        parser.setLanguage(grammar.language);
+        const tree = parser.parse(text, null, { includedRanges: included });
+        if (!tree) continue;
+        try {
+          const embedded = readRanges(tree.rootNode, grammar.query, ranges);
+          comments.push(...embedded.comments);
+          definitions.push(...embedded.definitions);
+        } finally {
+          tree.delete();
+        }
+      }
+    }
+    return { comments: comments.sort((a, b) => a.startLine - b.startLine), definitions };
+  }
+
+  /** The tree of a text, from the kept ones or made now (and then kept, the oldest let go). */
+  private tree(file: string, text: string, make: () => Tree | null): Tree {
+    const key = `${file}\u0000${text}`;
+    let tree = this.trees.get(key);
+    if (tree) {
+      this.trees.delete(key);
+    } else {
+      tree = make() ?? undefined;
+      if (!tree) throw new Error(`tree-sitter could not parse this text with ${file}`);
+    }
+    this.trees.set(key, tree);
+    while (this.trees.size > keptTrees) {
+      const [oldest, old] = this.trees.entries().next().value!;
+      this.trees.delete(oldest);
+      old.delete();
+    }
+    return tree;
+  }
+
+  private getParser(): Promise<Parser> {
+    this.parser ??= TreeSitter.Parser.init({ locateFile: (file: string) => path.join(this.wasmDir, file) }).then(() => new TreeSitter.Parser());
     return this.parser;
   }
 
-  private getLanguage(grammar: string): Promise<{ language: Language; query: Query }> {
-    let loaded = this.languages.get(grammar);
+  private getGrammar(file: string): Promise<Grammar> {
+    let loaded = this.grammars.get(file);
     if (!loaded) {
-      // Bytes, not a path: web-tree-sitter's own file loading does not survive bundling.
-      loaded = readFile(path.join(this.wasmDir, grammar))
-        .then((bytes) => TreeSitter.Language.load(bytes))
-        .then((language) => ({ language, query: commentsAndDefinitions(language) }));
-      this.languages.set(grammar, loaded);
+      // Bytes, not a path: web-tree-sitter's own file loading does not survive bundling. Languages load once the runtime has.
+      loaded = Promise.all([readFile(path.join(this.wasmDir, file)), this.getParser()])
+        .then(([bytes]) => TreeSitter.Language.load(bytes))
+        .then((language) => ({
+          language,
+          query: commentsAndDefinitions(language),
+          blocks: file === 'tree-sitter-python.wasm' ? new TreeSitter.Query(language, '(block) @block') : undefined,
+        }));
+      this.grammars.set(file, loaded);
     }
     return loaded;
   }
@@ -100,83 +162,4 @@ function defaultWasmDir(): string {
   const bundled = path.join(__dirname, 'tree-sitter');
   if (existsSync(path.join(bundled, 'tree-sitter.wasm'))) return bundled;
   return path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
-}
-
-const definitionTypes = [
-  'function_declaration', 'function_definition', 'function_item', 'method_definition', 'method_declaration', 'method',
-  'singleton_method', 'generator_function_declaration', 'class_declaration', 'class_definition', 'class',
-  'interface_declaration', 'struct_item', 'impl_item', 'trait_item', 'enum_item', 'constructor_declaration',
-  'rule_set', 'abstract_method_signature', 'lexical_declaration',
-];
-
-/**
- * One query per grammar for every comment and definition node: the matching runs inside the
- * wasm module, and only the matches cross into JavaScript (walking every node from JavaScript
- * costs ten times more). Built from the node types this grammar really has.
- */
-function commentsAndDefinitions(language: Language): Query {
-  const named = (type: string) => language.idForNodeType(type, true) !== null;
-  const comments = [...new Set(language.types)].filter((t) => t && /comment/.test(t) && named(t));
-  const definitions = definitionTypes.filter(named);
-  const source = [
-    comments.length ? `[${comments.map((t) => `(${t})`).join(' ')}] @comment` : '',
-    definitions.length ? `[${definitions.map((t) => `(${t})`).join(' ')}] @definition` : '',
-  ].join('\n');
-  return new TreeSitter.Query(language, source);
-}
-
-function read(root: SyntaxNode, query: Query): ParsedText {
-  const comments: Comment[] = [];
-  const definitions: Definition[] = [];
-  for (const capture of query.captures(root as never)) {
-    const node = capture.node as unknown as SyntaxNode;
-    if (capture.name === 'comment') {
-      comments.push({ startLine: node.startPosition.row, endLine: node.endPosition.row, text: node.text });
-    } else {
-      const definition = toDefinition(node);
-      if (definition) definitions.push(definition);
-    }
-  }
-  return { comments, definitions, errorLine: root.hasError ? firstError(root) : null };
-}
-
-/** The line of the first ERROR or MISSING node, following only the children that hold one. */
-function firstError(root: SyntaxNode): number {
-  let node: SyntaxNode = root;
-  for (;;) {
-    if (node.isError || node.isMissing) return node.startPosition.row;
-    const next = node.children.find((c) => c && (c.hasError || c.isError || c.isMissing));
-    if (!next) return node.startPosition.row;
-    node = next as SyntaxNode;
-  }
-}
-
-function toDefinition(node: SyntaxNode): Definition | undefined {
-  let nameNode = node.childForFieldName('name');
-  if (node.type === 'lexical_declaration') {
-    // const save = () => {...}: the declarator's name, when its value is a function.
-    const declarator = node.namedChildren.find((c) => c?.type === 'variable_declarator');
-    const value = declarator?.childForFieldName('value');
-    if (!value || !/function|arrow/.test(value.type)) return undefined;
-    nameNode = declarator!.childForFieldName('name');
-  }
-  if (node.type === 'rule_set') {
-    const selectors = node.namedChildren.find((c) => c?.type === 'selectors');
-    return selectors ? { name: selectors.text, kind: 'rule', startLine: node.startPosition.row, endLine: node.endPosition.row } : undefined;
-  }
-  if (!nameNode) return undefined;
-  const body = node.childForFieldName('body');
-  return {
-    name: nameNode.text,
-    kind: node.type === 'lexical_declaration' ? 'function' : node.type.replace(/_(declaration|definition|item)$/, '').replace(/_/g, ' '),
-    startLine: node.startPosition.row,
-    endLine: node.endPosition.row,
-    body: body
-      ? {
-          startLine: body.startPosition.row,
-          endLine: body.endPosition.row,
-          empty: body.namedChildCount === 0 || (body.namedChildCount < 4 && body.namedChildren.every((c) => !c || c.type.includes('comment'))),
-        }
-      : undefined,
-  };
 }

@@ -1,0 +1,122 @@
+import type { Query, SyntaxNode } from './treeRead';
+
+/**
+ * Where a text that does not parse is broken: the first line of the broken construct. Parsers
+ * report errors where they gave up, often the end of the file; people need the construct the
+ * edit broke (SPEC §2), so a cut-off text points at the top-level construct left open.
+ */
+export function brokenConstructLine(root: SyntaxNode, text: string): number {
+  const first = firstBroken(root);
+  if (first.isMissing && text.slice(first.startIndex).trim() === '') {
+    // Closers the parser had to invent at the very end: the text stops inside this construct.
+    const open = root.children.find((c) => c && c.startIndex <= first.startIndex && first.startIndex <= c.endIndex);
+    if (open) return open.startPosition.row;
+  }
+  return first.startPosition.row;
+}
+
+/**
+ * The first node that is not well formed: a MISSING token, an ERROR, or, inside an ERROR, the
+ * first loose token. The complete constructs an ERROR holds are what the parser recovered
+ * (the declarations before a cut-off function); its first anonymous token (`def`, `func`,
+ * `function`, `{`) is where the construct it could not finish begins.
+ */
+function firstBroken(root: SyntaxNode): SyntaxNode {
+  let node = root;
+  for (;;) {
+    if (node.isMissing) return node;
+    let next: SyntaxNode | undefined;
+    for (const child of node.children) {
+      if (!child) continue;
+      if (child.isMissing || child.isError || child.hasError) {
+        next = child;
+        break;
+      }
+      if (node.isError && !child.isNamed) return child;
+    }
+    if (!next) return node;
+    node = next;
+  }
+}
+
+/**
+ * Python's indentation, which tree-sitter-python accepts more loosely than CPython: a statement
+ * dedented to a column no enclosing block uses still lands in a block ("unindent does not match
+ * any outer indentation level"). The 0-based line of the first such statement in the given
+ * blocks, or null.
+ */
+export function pythonIndentError(blocks: SyntaxNode[], lines: string[]): number | null {
+  let first: number | null = null;
+  for (const block of blocks) {
+    let column: number | null = null;
+    for (const statement of block.namedChildren) {
+      if (!statement || statement.type === 'comment') continue;
+      const { row, column: at } = statement.startPosition;
+      // Only statements that start their line: `if x: y` keeps its body on the header line.
+      if ((lines[row] ?? '').length - (lines[row] ?? '').trimStart().length !== at) continue;
+      column ??= at;
+      if (at !== column && (first === null || row < first)) first = row;
+    }
+  }
+  return first;
+}
+
+/** The Python blocks (and the module) that touch the given lines. */
+export function blocksIn(root: SyntaxNode, query: Query, ranges: [number, number][]): SyntaxNode[] {
+  const blocks: SyntaxNode[] = [root];
+  for (const [start, end] of ranges) {
+    for (const { node } of query.captures(root, { startPosition: { row: start, column: 0 }, endPosition: { row: Math.max(end, start + 1), column: 0 } })) {
+      blocks.push(node);
+    }
+  }
+  return blocks;
+}
+
+/** JSON: null when the text parses, else the 0-based line of the broken construct. */
+export function jsonBrokenLine(text: string): number | null {
+  let at: number;
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : '';
+    at = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
+  }
+  // A text that stops early: the top-level member (or element) it stops in.
+  const start = text.slice(at).trim() === '' ? lastTopLevelMember(text) : at;
+  return lineAt(text, start ?? at);
+}
+
+/** Where the last member of the root object (or element of the root array) starts. */
+function lastTopLevelMember(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  let expectMember = false;
+  let last: number | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (/\s/.test(ch)) continue;
+    if (depth === 1 && expectMember) {
+      last = i;
+      expectMember = false;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') expectMember = ++depth === 1;
+    else if (ch === '}' || ch === ']') depth--;
+    else if (ch === ',' && depth === 1) expectMember = true;
+  }
+  return last;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) line++;
+  }
+  return line;
+}
