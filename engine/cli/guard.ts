@@ -31,6 +31,15 @@ async function readText(file: string, what: string): Promise<string> {
   }
 }
 
+/** --language: a language the guard knows, never a silent fallback to plain text (which checks nothing). */
+function languageOption(name: string) {
+  const language = guardLanguage(name);
+  if (language.id === 'plaintext' && !/^(plaintext|text|txt)$/i.test(name)) {
+    throw new UsageError(`unknown --language "${name}" (a VS Code language id such as typescript, python, go, or a file extension)`);
+  }
+  return language;
+}
+
 /** `plumbline check-edit --before A --after B [--language L]`: guard one edit (SPEC §7). */
 export const checkEditCommand: Command = {
   name: 'check-edit',
@@ -46,7 +55,7 @@ export const checkEditCommand: Command = {
       readText(path.resolve(ctx.cwd, beforeFile), '--before'),
       readText(path.resolve(ctx.cwd, afterFile), '--after'),
     ]);
-    const language = ctx.values.language ? guardLanguage(ctx.values.language as string) : languageOfFile(afterFile);
+    const language = ctx.values.language ? languageOption(ctx.values.language as string) : languageOfFile(afterFile);
     const violations = await new Guard().checkEdit(before, after, language);
     if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ violations: violations.map(violationJson) })}\n`);
     else if (violations.length) printHuman(ctx, afterFile, violations);
@@ -73,8 +82,13 @@ export const checkCommand: Command = {
       }
     };
     const root = (await git('rev-parse', '--show-toplevel')).trim();
-    await git('rev-parse', '--verify', '--quiet', `${base}^{commit}`);
-    const changed = (await git('diff', '--name-only', '--diff-filter=AM', '-z', base, '--')).split('\0').filter(Boolean);
+    await git('rev-parse', '--verify', '--quiet', `${base}^{commit}`).catch(() => {
+      throw new CliError(`unknown revision "${base}": not a commit, branch or tag of this repository`);
+    });
+    // Paths relative to the root (git diff's default), and untracked files too: agents create files.
+    const tracked = (await git('diff', '--name-only', '--diff-filter=AM', '-z', base, '--')).split('\0').filter(Boolean);
+    const untracked = (await git('-C', root, 'ls-files', '--others', '--exclude-standard', '-z')).split('\0').filter(Boolean);
+    const changed = [...new Set([...tracked, ...untracked])].sort();
     const guard = new Guard();
     const files: { file: string; violations: Violation[] }[] = [];
     for (const file of changed) {

@@ -226,9 +226,7 @@ describe('plumbline check-edit (CLI)', () => {
     }
   });
 
-  // KNOWN BUG (engine/cli/guard.ts): guardLanguage() falls back to plaintext for an unknown name, so
-  // `--language klingon` exits 0 with {"violations":[]} and a real drop goes unreported. Un-skip when fixed.
-  it.skip('an unknown --language is refused with a one-line error, not checked as plain text', async () => {
+  it('an unknown --language is refused with a one-line error, not checked as plain text', async () => {
     write('before.ts', before);
     write('after.ts', after);
     const { code, stdout, stderr } = await cli(dir, 'check-edit', '--before', 'before.ts', '--after', 'after.ts', '--language', 'klingon', '--json');
@@ -316,6 +314,16 @@ describe('plumbline check (CLI, against a git revision)', () => {
     assert.match(stdout, /1 file\(s\) checked against HEAD, 1 with findings\n$/);
   });
 
+  it('checks files the agent created and never added to git', async () => {
+    commitRepository();
+    write('src/fresh.ts', 'export function parse(input: string): number {\n  throw new Error("Not implemented");\n}\n');
+    const { code, stdout } = await cli(dir, 'check', '--json');
+    assert.equal(code, 1);
+    const [fresh] = JSON.parse(stdout).files;
+    assert.equal(fresh.file, 'src/fresh.ts');
+    assert.deepEqual(fresh.violations.map((v: { kind: string; line: number }) => `${v.kind}@${v.line}`), ['incomplete-code@2']);
+  });
+
   it('a clean working tree, or clean changes only, exits 0', async () => {
     commitRepository();
     assert.deepEqual(JSON.parse((await cli(dir, 'check', '--json')).stdout), { files: [] });
@@ -338,9 +346,7 @@ describe('plumbline check (CLI, against a git revision)', () => {
     );
   });
 
-  // KNOWN BUG (engine/cli/guard.ts): the error is "git rev-parse failed: Error: Command failed: git rev-parse
-  // --verify --quiet no-such-branch^{commit}" plus an empty line (two lines, internals, no "unknown revision"). Un-skip when fixed.
-  it.skip('a revision that does not exist: exit 1, one line, no stack trace', async () => {
+  it('a revision that does not exist: exit 1, one line, no stack trace', async () => {
     commitRepository();
     const { code, stdout, stderr } = await cli(dir, 'check', '--base', 'no-such-branch', '--json');
     assert.equal(code, 1);
