@@ -67,7 +67,8 @@ function scanDir(ctx: CommandContext, args: string[], most: number) {
   const result = scanTree([root], config);
   if (result.failures.some((f) => f.file === root)) throw new CliError(`${args[0] ?? '.'}: ${result.failures[0].error}`);
   for (const failure of result.failures) ctx.stderr.write(`plumbline: ${failure.file}: ${failure.error}\n`);
-  return { root, config, ...result };
+  // Given one file, paths are shown relative to its folder (relative to the file itself they would be empty).
+  return { root: result.files === 1 && result.index.files()[0] === root ? path.dirname(root) : root, config, ...result };
 }
 
 function siteJson(root: string, ref: SiteRef) {

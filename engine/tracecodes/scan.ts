@@ -56,7 +56,8 @@ export function scanTree(roots: string[], config: TraceCodeConfig, index = new T
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!skippedFolders.has(entry.name) && !excluded(relativeTo(root, full) + '/')) visit(root, full);
+        const relative = relativeTo(root, full);
+        if (!skippedFolders.has(entry.name) && !excluded(relative) && !excluded(`${relative}/`)) visit(root, full);
       } else if (entry.isFile() && isSourceFile(entry.name) && !excluded(relativeTo(root, full))) {
         files++;
         const sites = readSites(full, config, keywords, failures);

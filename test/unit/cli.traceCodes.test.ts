@@ -92,6 +92,14 @@ describe('plumbline trace-codes (CLI)', () => {
       assert.equal(lines.at(-1), '7 site(s) in 4 file(s)');
     });
 
+    it('scans one file, showing paths relative to its folder', async () => {
+      const { code, stdout } = await cli(dir, 'trace-codes', 'scan', 'src/auth/login.ts', '--json');
+      assert.equal(code, 0);
+      const result = JSON.parse(stdout);
+      assert.equal(result.files, 1);
+      assert.deepEqual(result.sites.map((s: { file: string; line: number }) => `${s.file}:${s.line}`), ['login.ts:10', 'login.ts:14', 'login.ts:18']);
+    });
+
     it('--check exits 1 on duplicates, malformed or missing codes and 0 on a clean tree', async () => {
       assert.equal((await cli(dir, 'trace-codes', 'scan', '--check')).code, 1);
       clean();

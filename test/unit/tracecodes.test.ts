@@ -482,6 +482,11 @@ describe('trace codes: scanning a tree', () => {
     assert.equal(result.files, 3);
   });
 
+  it('excludes a folder named by a glob without a trailing /**', () => {
+    const result = scanTree([root], traceCodeConfig({ exclude: ['**/generated'] }));
+    assert.deepEqual(found(result), ['app/views.py:0002', 'src/a.ts:0001', 'src/client.gen.ts:0009']);
+  });
+
   it('reports a root that does not exist', () => {
     const missing = path.join(root, 'nope');
     const result = scanTree([missing], config);
