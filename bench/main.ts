@@ -1,5 +1,6 @@
 import * as guard from './guard.bench';
 import * as plans from './plans.bench';
+import * as traceCodes from './traceCodes.bench';
 
 /**
  * Runs every benchmark module in turn and prints one table (SPEC §9): `npm run bench`, which
@@ -20,6 +21,7 @@ export interface BenchRow {
 const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'plans', run: plans.run },
   { name: 'guard', run: guard.run },
+  { name: 'trace codes and the language server', run: traceCodes.run },
 ];
 
 async function main(): Promise<void> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadPlans, parsePlan } from '../engine/plans';
 import { generatePlan, generateWorkspace } from '../test/fixtures/planGenerator';
 import type { BenchRow } from './main';
+import { median } from './stats';
 
 /**
  * SPEC §9 rows 1 and 2: parsing one plan file, and indexing a workspace of 1,000 plan files
@@ -13,12 +14,6 @@ import type { BenchRow } from './main';
  */
 export async function run(): Promise<BenchRow[]> {
   return [parseOne(), ...(await indexWorkspace())];
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function parseOne(): BenchRow {
