@@ -3,26 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../engine/cli/main';
+import { runCli } from './runCli';
 
 /**
  * `plumbline check-edit` and `plumbline check` (SPEC §2, §7) on real files in a temporary
  * folder, and for `check` a real git repository. The CLI runs in-process with that folder as cwd.
  */
-async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const code = await main(argv, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), cwd });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 /** One line on stderr, starting with "plumbline: ", and nothing that looks like a stack trace. */
 function assertOneLineError(stderr: string, pattern: RegExp): void {

@@ -2,27 +2,9 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../engine/cli/main';
+import { runCli } from './runCli';
 
-/** Runs the CLI in-process and captures what it writes. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const code = await main(argv, {
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(process.cwd(), ...argv);
 
 describe('the plumbline CLI', () => {
   it('--help lists the commands and exits 0', async () => {

@@ -2,25 +2,12 @@ import * as assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../engine/cli/main';
+import { runCli } from './runCli';
 
 /** `plumbline trace-codes` (SPEC §3, §7) on a copy of the demo workspace, run in-process. */
 const demo = path.resolve(__dirname, '../../demo');
 
-async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const code = await main(argv, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), cwd });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 /** A failure as a user sees it: the exit code, nothing on stdout, one line on stderr, no stack trace. */
 function assertOneLineError(result: { code: number; stdout: string; stderr: string }, code: number, message: RegExp) {
