@@ -22,7 +22,7 @@ export class Guard {
     const reading = await this.trees.readEdit(before, after, hunks, language);
     const newLines = linesOf(after);
     const violations = [
-      ...placeholderDrops(hunks, reading, linesOf(before), newLines),
+      ...placeholderDrops(hunks, reading, after, linesOf(before), newLines),
       ...(language.notCode ? [] : incompleteCode(hunks, reading, newLines)),
       ...brokenSyntax(reading.broken, newLines),
     ];
@@ -30,7 +30,7 @@ export class Guard {
   }
 }
 
-function placeholderDrops(hunks: Hunk[], { old, now }: EditReading, oldLines: string[], newLines: string[]): Violation[] {
+function placeholderDrops(hunks: Hunk[], { old, now }: EditReading, after: string, oldLines: string[], newLines: string[]): Violation[] {
   // Comment texts the edit removed and added: a placeholder the file already had (re-indented, moved) is not new.
   const oldCounts = countBodies(old.comments.filter((c) => hunks.some((h) => overlaps(c, h.oldStart, h.removed.length))));
   const newCounts = countBodies(now.comments.filter((c) => hunks.some((h) => overlaps(c, h.newStart, h.added.length))));
@@ -46,11 +46,13 @@ function placeholderDrops(hunks: Hunk[], { old, now }: EditReading, oldLines: st
     });
     if (!placeholder) return;
     // Code the edit removed and did not put anywhere else (moves and re-indents are not drops).
-    afterLines ??= new Set(newLines.map((l) => l.trim()));
-    const lines = afterLines;
     const dropsCode = hunk.removed.some((line, j) => {
       const trimmed = line.trim();
-      return trimmed !== '' && !inComment(old.comments, hunk.oldStart + j) && !lines.has(trimmed);
+      if (trimmed === '' || inComment(old.comments, hunk.oldStart + j)) return false;
+      // Not even somewhere inside the new text: surely not one of its lines (and no set of them to build).
+      if (!after.includes(trimmed)) return true;
+      afterLines ??= new Set(newLines.map((l) => l.trim()));
+      return !afterLines.has(trimmed);
     });
     if (dropsCode) found.set(i, placeholder);
   });

@@ -43,6 +43,11 @@ export function editsOf(before: string, after: string, hunks: Hunk[]): TreeEdit[
 /** Where each line starts (lines split on \r\n, \n and \r, like the hunks). */
 function lineStarts(text: string): number[] {
   const starts = [0];
+  if (!text.includes('\r')) {
+    // The usual case, and a native search is several times faster than a regular expression here.
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
   const breaks = /\r\n|\n|\r/g;
   for (let match = breaks.exec(text); match; match = breaks.exec(text)) starts.push(match.index + match[0].length);
   return starts;

@@ -44,7 +44,7 @@ export class SyntaxTrees {
    * file against the one before, whose tree is here already: the new text is then parsed
    * incrementally from it, which costs a few milliseconds instead of a full parse.
    */
-  private readonly trees = new Map<string, Tree>();
+  private readonly trees = new Map<string, { file: string; tree: Tree }>();
 
   constructor(private readonly wasmDir = defaultWasmDir()) {}
 
@@ -117,19 +117,22 @@ export class SyntaxTrees {
     return { comments: comments.sort((a, b) => a.startLine - b.startLine), definitions };
   }
 
-  /** The tree of a text, from the kept ones or made now (and then kept, the oldest let go). */
+  /**
+   * The tree of a text, from the kept ones or made now (and then kept, the oldest let go).
+   * Keyed by the text alone: building a grammar-and-text key would copy the whole text.
+   */
   private tree(file: string, text: string, make: () => Tree | null): Tree {
-    const key = `${file}\u0000${text}`;
-    let tree = this.trees.get(key);
-    if (tree) {
-      this.trees.delete(key);
-    } else {
+    const kept = this.trees.get(text);
+    this.trees.delete(text);
+    let tree = kept?.file === file ? kept.tree : undefined;
+    if (!tree) {
+      kept?.tree.delete();
       tree = make() ?? undefined;
       if (!tree) throw new Error(`tree-sitter could not parse this text with ${file}`);
     }
-    this.trees.set(key, tree);
+    this.trees.set(text, { file, tree });
     while (this.trees.size > keptTrees) {
-      const [oldest, old] = this.trees.entries().next().value!;
+      const [oldest, { tree: old }] = this.trees.entries().next().value!;
       this.trees.delete(oldest);
       old.delete();
     }
