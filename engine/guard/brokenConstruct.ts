@@ -1,4 +1,5 @@
-import type { Query, SyntaxNode } from './treeRead';
+import type { Hunk } from './hunks';
+import type { Definition, Query, SyntaxNode } from './treeRead';
 
 /**
  * Where a text that does not parse is broken: the first line of the broken construct. Parsers
@@ -13,6 +14,20 @@ export function brokenConstructLine(root: SyntaxNode, text: string): number {
     if (open) return open.startPosition.row;
   }
   return first.startPosition.row;
+}
+
+/**
+ * The parser may accept the changed lines and stumble only further down, where an unclosed
+ * block swallowed the next method (`n() {` inside `m`). When no change is on or just before
+ * the broken line, the broken construct is the definition around both it and the last change
+ * above it.
+ */
+export function owningChange(line: number, hunks: Hunk[], definitions: Definition[]): number {
+  const above = hunks.filter((h) => h.newStart <= line);
+  const last = above.at(-1);
+  if (!last || line <= last.newStart + last.added.length) return line;
+  const owner = definitions.filter((d) => d.startLine <= last.newStart && d.endLine >= line).at(-1);
+  return owner ? owner.startLine : line;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Comment } from './syntaxTree';
+import type { Comment } from './treeRead';
 
 /**
  * Comments of languages without a grammar in @vscode/tree-sitter-wasm: `<!-- -->` in HTML and

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import TreeSitter from '@vscode/tree-sitter-wasm';
-import { blocksIn, brokenConstructLine, jsonBrokenLine, pythonIndentError } from './brokenConstruct';
+import { blocksIn, brokenConstructLine, jsonBrokenLine, owningChange, pythonIndentError } from './brokenConstruct';
 import { embeddedInHtml } from './embedded';
 import { htmlComments } from './fallbackComments';
 import { linesOf, type Hunk } from './hunks';
 import { editsOf } from './incremental';
 import type { GuardLanguage } from './languages';
-import { commentsAndDefinitions, mergeRanges, readRanges, type Language, type LineRange, type ParsedText, type Query, type Tree } from './treeRead';
+import { commentsAndDefinitions, mergeRanges, readRanges, type Definition, type Language, type LineRange, type ParsedText, type Query, type Tree } from './treeRead';
 
 export type { Comment, Definition, ParsedText } from './treeRead';
 
@@ -73,10 +73,12 @@ export class SyntaxTrees {
         base.delete();
       }
     });
+    const now = readRanges(newTree.rootNode, grammar.query, newRanges);
+    const broken = this.brokenBy(oldTree, before, newTree, after, grammar, newRanges);
     return {
       old: readRanges(oldTree.rootNode, grammar.query, oldRanges),
-      now: readRanges(newTree.rootNode, grammar.query, newRanges),
-      broken: this.brokenBy(oldTree, before, newTree, after, grammar, newRanges),
+      now,
+      broken: broken === null ? null : owningChange(broken, hunks, now.definitions),
     };
   }
 
@@ -97,7 +99,7 @@ export class SyntaxTrees {
     if (language.comments !== 'html') return { comments: [], definitions: [] };
     const touches = (start: number, end: number) => ranges.some(([s, e]) => start < e && end >= s);
     const comments = htmlComments(text, language.id === 'markdown').filter((c) => touches(c.startLine, c.endLine));
-    const definitions = [];
+    const definitions: Definition[] = [];
     if (language.id === 'html') {
       const parser = await this.getParser();
       for (const { grammar: file, ranges: included } of embeddedInHtml(text)) {
