@@ -39,6 +39,16 @@ describe('the guard on the edit corpus', () => {
     });
   }
 
+  it('finds the same with the new text parsed on its own as parsed incrementally from the old one', async () => {
+    for (const c of cases) {
+      const language = guardLanguage(c.language);
+      const alone = new Guard();
+      // Checked first as an old text, the new text gets a full parse of its own, which the guard then keeps.
+      await alone.checkEdit(c.after, `${c.after}\n`, language);
+      assert.deepEqual(await alone.checkEdit(c.before, c.after, language), await check(c), c.name);
+    }
+  });
+
   describe('placeholder drops carry what they dropped', () => {
     for (const c of cases.filter((c) => c.expected.some((v) => v.kind === 'placeholder-dropped'))) {
       it(`${c.name}: removed lines, message and restore`, async () => {
@@ -69,3 +79,20 @@ describe('the guard on the edit corpus', () => {
   });
 });
 
+describe('the guard beyond the corpus', () => {
+  const guard = new Guard();
+  const python = ['def words(text):', '    out = []', '    for raw in text.split():', '        if raw:', '            out.append(raw)', '    return out', ''].join('\n');
+
+  it('reports a Python dedent to a column no enclosing block uses, which tree-sitter-python accepts', async () => {
+    const violations = await guard.checkEdit(python, python.replace('    return out', '      return out'), guardLanguage('python'));
+    assert.deepEqual(violations.map((v) => `${v.kind}@${v.line + 1}`), ['malformed-syntax@6']);
+    assert.deepEqual(await guard.checkEdit(python, python.replace('    return out', '        return out'), guardLanguage('python')), []);
+  });
+
+  it('puts a break the parser finds below the change on the definition the change left open', async () => {
+    const before = ['export class B {', '  m() {', '    return 1;', '  }', '', '  n() {', '    return 2;', '  }', '}', ''].join('\n');
+    const after = before.replace('    return 1;\n  }', '    return 1;');
+    const violations = await guard.checkEdit(before, after, guardLanguage('typescript'));
+    assert.deepEqual(violations.map((v) => `${v.kind}@${v.line + 1}`), ['malformed-syntax@2']);
+  });
+});
