@@ -4,7 +4,7 @@ import { NextTaskRequest } from '../engine/protocol/lsp';
 import { SettableStatus, type PlanSummary } from '../engine/protocol/plans';
 import { setTaskStatus, toggleCheckboxes } from './planEdits';
 import type { PlanStore } from './planStore';
-import { goToTraceCode, traceCodeRegistry } from './traceCodes';
+import { goToTraceCode, newTraceCode, traceCodeRegistry } from './traceCodes';
 
 /** What commands work on: the pieces activate() created. */
 export interface CommandContext {
@@ -29,6 +29,7 @@ const commands: Record<string, Handler> = {
   'plumbline.openPlansBoard': (ctx) => () => ctx.openBoard(),
   'plumbline.nextTask': (ctx) => () => nextTaskCommand(ctx),
   'plumbline.goToTraceCode': (ctx) => (query) => goToTraceCode(ctx.languageClient, query),
+  'plumbline.newTraceCode': (ctx) => () => newTraceCode(ctx.languageClient),
   'plumbline.updateTraceCodeRegistry': (ctx) => () => traceCodeRegistry(ctx.languageClient, ctx.log, false),
   'plumbline.checkTraceCodeRegistry': (ctx) => () => traceCodeRegistry(ctx.languageClient, ctx.log, true),
 };

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { TraceCodeLookupRequest, TraceCodeRegistryRequest, type TraceCodeSite } from '../engine/protocol/lsp';
+import { NewTraceCodeRequest, TraceCodeLookupRequest, TraceCodeRegistryRequest, type TraceCodeSite } from '../engine/protocol/lsp';
 import { runtimeCodesIn, traceCodeConfig, type TraceCodeConfig } from '../engine/tracecodes';
 import { readConfig } from './config';
 
@@ -60,6 +60,24 @@ export async function goToTraceCode(client: LanguageClient, arg?: unknown): Prom
     { title: `Trace code ${code} has ${sites.length} sites`, placeHolder: 'Which site?' },
   );
   if (picked) await openSite(picked.site);
+}
+
+/**
+ * "Plumbline: New Trace Code": a fresh code typed at every cursor of the active editor (replacing
+ * the selection), or, with no editor, copied to the clipboard. Returns the code.
+ */
+export async function newTraceCode(client: LanguageClient): Promise<string | undefined> {
+  const parsed = NewTraceCodeRequest.result.safeParse(await client.sendRequest(NewTraceCodeRequest.method, {}));
+  if (!parsed.success) return undefined;
+  const { code } = parsed.data;
+  const editor = vscode.window.activeTextEditor;
+  if (editor) {
+    await editor.edit((edit) => editor.selections.forEach((s) => edit.replace(s, code)));
+  } else {
+    await vscode.env.clipboard.writeText(code);
+    void vscode.window.showInformationMessage(`Plumbline: trace code ${code} copied to the clipboard.`);
+  }
+  return code;
 }
 
 /** "Plumbline: Update Trace Code Registry" and "… Check Trace Codes Against the Registry". */

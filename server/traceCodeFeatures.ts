@@ -18,7 +18,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { Logger } from '../engine/log';
 import { escapeMarkdown } from '../engine/markdown';
-import { TraceCodeLookupRequest, TraceCodeRegistryRequest, type TraceCodeSite } from '../engine/protocol/lsp';
+import { NewTraceCodeRequest, TraceCodeLookupRequest, TraceCodeRegistryRequest, type TraceCodeSite } from '../engine/protocol/lsp';
 import {
   checkRegistry,
   codesInQuery,
@@ -47,6 +47,10 @@ export class TraceCodeFeatures {
   ) {
     connection.onRequest(TraceCodeLookupRequest.method, (raw: unknown) => this.lookup(raw));
     connection.onRequest(TraceCodeRegistryRequest.method, (raw: unknown) => this.registry(raw));
+    connection.onRequest(NewTraceCodeRequest.method, async (): Promise<NewTraceCodeRequest.Result> => {
+      await traceCodes.ready;
+      return { code: freshCodes(traceCodes.config, traceCodes.usedCodes())[0] };
+    });
   }
 
   private get index() {

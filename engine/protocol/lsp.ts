@@ -155,3 +155,11 @@ export namespace TraceCodeRegistryRequest {
   });
   export type Result = z.infer<typeof result>;
 }
+
+/** Sent by the client ("Plumbline: New Trace Code"): a code used nowhere in the workspace nor in any registry. */
+export namespace NewTraceCodeRequest {
+  export const method = 'plumbline/newTraceCode';
+  export const params = z.object({});
+  export const result = z.object({ code: z.string() });
+  export type Result = z.infer<typeof result>;
+}

@@ -23,7 +23,7 @@ import {
   type Location,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
-import { TraceCodeLookupRequest, TraceCodeRegistryRequest } from '../../engine/protocol/lsp';
+import { NewTraceCodeRequest, TraceCodeLookupRequest, TraceCodeRegistryRequest } from '../../engine/protocol/lsp';
 import { eventually, startServer, type ServerUnderTest } from './languageServer';
 
 /** Trace codes in the built server, on a copy of the demo workspace (SPEC §3). */
@@ -184,6 +184,7 @@ describe('trace codes over LSP', () => {
       position: { line: 1, character: 'export const a = () => { throw new CustomError("'.length },
     })) as CompletionItem[];
     assert.equal(items.find((i) => i.detail === 'Plumbline: a fresh trace code')?.label, '0203');
+    assert.deepEqual(await server.connection.sendRequest(NewTraceCodeRequest.method, {}), { code: '0203' });
 
     const check = TraceCodeRegistryRequest.result.parse(await server.connection.sendRequest(TraceCodeRegistryRequest.method, { check: true }));
     assert.deepEqual(

@@ -79,6 +79,10 @@ describe('Trace codes in a real VS Code', () => {
       return items.items.find((i) => i.detail === 'Plumbline: a fresh trace code');
     }, 'the fresh-code completion');
     assert.match(typeof list.label === 'string' ? list.label : list.label.label, /^0202$/);
+    // "Plumbline: New Trace Code" types the same fresh code at the cursor.
+    await vscode.commands.executeCommand('plumbline.newTraceCode');
+    assert.equal(editor.document.lineAt(1).text, line.replace('""', '"0202"'));
+    await vscode.commands.executeCommand('workbench.action.files.save');
   });
 
   it('"Update Trace Code Registry" writes trace-codes.json with every code', async () => {
