@@ -1,7 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Guard, guardLanguage, type ViolationKind } from '../engine/guard';
-import { editCases, type EditCase } from '../test/fixtures/editCorpus';
+import { editCases } from '../test/fixtures/editCorpus';
 import type { BenchRow } from './main';
 import { median } from './stats';
 
@@ -76,7 +74,7 @@ const kinds: ViolationKind[] = ['placeholder-dropped', 'incomplete-code', 'malfo
 
 async function corpus(): Promise<BenchRow[]> {
   const guard = new Guard();
-  const cases = corpusCases();
+  const cases = editCases();
   const counts = new Map(kinds.map((k) => [k, { found: 0, right: 0, expected: 0 }]));
   for (const c of cases) {
     const found = (await guard.checkEdit(c.before, c.after, guardLanguage(c.language))).map((v) => ({ kind: v.kind, line: v.line + 1 }));
@@ -101,23 +99,4 @@ async function corpus(): Promise<BenchRow[]> {
       { name: `guard recall, ${kind}, ${cases.length} corpus edits (${expected - right} missed)`, value: recall, unit: '%', target: '100 % (none missed)', ok: right === expected },
     ];
   });
-}
-
-/**
- * The corpus. editCases() finds it beside its own source file, which a bundle (dist/bench.js)
- * no longer is; there the folder is found from the working directory instead.
- */
-function corpusCases(): EditCase[] {
-  const cases = editCases();
-  const root = path.resolve('test/fixtures/edits');
-  if (cases.length || !existsSync(root)) return cases;
-  return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => {
-      const folder = path.join(root, entry.name);
-      const files = readdirSync(folder);
-      const text = (prefix: string) => readFileSync(path.join(folder, files.find((f) => f.startsWith(`${prefix}.`))!), 'utf8');
-      const expected = JSON.parse(text('expected')) as { language: string; why: string; violations: EditCase['expected'] };
-      return { name: entry.name, language: expected.language, why: expected.why, before: text('before'), after: text('after'), expected: expected.violations };
-    });
 }
