@@ -4,6 +4,7 @@
 //   dist/cli.js           the `plumbline` CLI
 //   dist/webviews/*.js    one browser bundle per webview, plus the codicon font they use
 //   dist/tree-sitter/     the tree-sitter grammars (wasm) the guard loads
+//   dist/sql-wasm.wasm    SQLite for the store (sql.js)
 //   dist/test/vscode/*.js the extension-test suite (not in --production builds)
 //   dist/bench.js         the benchmarks (only with --bench: npm run bench)
 import * as esbuild from 'esbuild';
@@ -78,6 +79,8 @@ await mkdir('dist/tree-sitter', { recursive: true });
 for (const file of await readdir('node_modules/@vscode/tree-sitter-wasm/wasm')) {
   if (file.endsWith('.wasm')) await copyFile(path.join('node_modules/@vscode/tree-sitter-wasm/wasm', file), path.join('dist/tree-sitter', file));
 }
+// The store's SQLite (engine/store/sqlJs.ts loads it from beside the bundle).
+await copyFile('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
 
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
