@@ -108,6 +108,11 @@ export class AgentRun {
     return this.stateValue;
   }
 
+  /** Aborted when the run is stopped. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
   /** Files the run changed, with their content from before it first touched them (null: created by the run). */
   changedFiles(): ReadonlyMap<string, string | null> {
     return this.checkpoints;

@@ -23,7 +23,8 @@ export function anthropicProvider(config: ProviderConfig): Provider {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     id: 'anthropic',
-    stream: (request) => drive(request, timeoutMs, Anthropic, new MessagesStream(client, request)),
+    // The request names its model; the configured one is the default.
+    stream: (request) => drive(request, timeoutMs, Anthropic, new MessagesStream(client, { ...request, model: request.model || config.model })),
   };
 }
 

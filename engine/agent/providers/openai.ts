@@ -18,7 +18,8 @@ export function openAIProvider(config: ProviderConfig): Provider {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     id: 'openai',
-    stream: (request) => drive(request, timeoutMs, OpenAI, new ChatCompletionStream(client, request, isOpenAI(config.baseUrl))),
+    // The request names its model; the configured one is the default.
+    stream: (request) => drive(request, timeoutMs, OpenAI, new ChatCompletionStream(client, { ...request, model: request.model || config.model }, isOpenAI(config.baseUrl))),
   };
 }
 
