@@ -2,6 +2,7 @@ import type { Command } from './command';
 import { version } from '../version';
 import { checkCommand, checkEditCommand } from './guard';
 import { plansCommand } from './plans';
+import { runCommand } from './run';
 import { traceCodesCommand } from './traceCodes';
 
 /**
@@ -13,6 +14,7 @@ export const commands: readonly Command[] = [
   checkEditCommand,
   checkCommand,
   traceCodesCommand,
+  runCommand,
   {
     name: 'version',
     summary: 'print the version of Plumbline',

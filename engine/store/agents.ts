@@ -67,5 +67,5 @@ export function getAgent(sql: Sql, id: string): Agent | undefined {
 }
 
 export function listAgents(sql: Sql): Agent[] {
-  return sql.all('SELECT * FROM agents ORDER BY name, id', [], agentRow);
+  return sql.all('SELECT * FROM agents ORDER BY name COLLATE NOCASE, id', [], agentRow);
 }

@@ -23,8 +23,11 @@ export function anthropicProvider(config: ProviderConfig): Provider {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     id: 'anthropic',
-    // The request names its model; the configured one is the default.
-    stream: (request) => drive(request, timeoutMs, Anthropic, new MessagesStream(client, { ...request, model: request.model || config.model })),
+    stream(request) {
+      // The request names its model; the configured one is the default.
+      const params = toParams({ ...request, model: request.model || config.model });
+      return drive(request, timeoutMs, Anthropic, new MessagesStream(client, params));
+    },
   };
 }
 
@@ -37,11 +40,11 @@ class MessagesStream implements StreamDriver<RawMessageStreamEvent> {
 
   constructor(
     private readonly client: Anthropic,
-    private readonly request: ModelRequest,
+    private readonly params: MessageCreateParamsStreaming,
   ) {}
 
   open(signal: AbortSignal): Promise<AsyncIterable<RawMessageStreamEvent>> {
-    return this.client.messages.create(toParams(this.request), { signal });
+    return this.client.messages.create(this.params, { signal });
   }
 
   *read(event: RawMessageStreamEvent): Iterable<ModelEvent> {

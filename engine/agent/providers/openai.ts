@@ -16,15 +16,20 @@ export function openAIProvider(config: ProviderConfig): Provider {
   // Retries belong to the run loop (backoff, circuit breaker, events); the SDK must not hide them.
   const client = new OpenAI({ apiKey: config.apiKey || PLACEHOLDER_KEY, baseURL: config.baseUrl, maxRetries: 0, logLevel: 'off' });
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const officialApi = isOpenAI(config.baseUrl);
   return {
     id: 'openai',
-    // The request names its model; the configured one is the default.
-    stream: (request) => drive(request, timeoutMs, OpenAI, new ChatCompletionStream(client, { ...request, model: request.model || config.model }, isOpenAI(config.baseUrl))),
+    stream(request) {
+      // The request names its model; the configured one is the default.
+      const params = toParams({ ...request, model: request.model || config.model }, officialApi);
+      return drive(request, timeoutMs, OpenAI, new ChatCompletionStream(client, params));
+    },
   };
 }
 
 function isOpenAI(baseUrl: string | undefined): boolean {
-  return baseUrl === undefined || new URL(baseUrl).hostname === 'api.openai.com';
+  // A malformed URL is not ours to reject here: the request fails with a clear network error.
+  return baseUrl === undefined || (URL.canParse(baseUrl) && new URL(baseUrl).hostname === 'api.openai.com');
 }
 
 class ChatCompletionStream implements StreamDriver<ChatCompletionChunk> {
@@ -35,12 +40,11 @@ class ChatCompletionStream implements StreamDriver<ChatCompletionChunk> {
 
   constructor(
     private readonly client: OpenAI,
-    private readonly request: ModelRequest,
-    private readonly officialApi: boolean,
+    private readonly params: ChatCompletionCreateParamsStreaming,
   ) {}
 
   open(signal: AbortSignal): Promise<AsyncIterable<ChatCompletionChunk>> {
-    return this.client.chat.completions.create(toParams(this.request, this.officialApi), { signal });
+    return this.client.chat.completions.create(this.params, { signal });
   }
 
   *read(chunk: ChatCompletionChunk): Iterable<ModelEvent> {
