@@ -1,5 +1,6 @@
 import * as guard from './guard.bench';
 import * as plans from './plans.bench';
+import * as store from './store.bench';
 import * as traceCodes from './traceCodes.bench';
 
 /**
@@ -22,6 +23,7 @@ const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'plans', run: plans.run },
   { name: 'guard', run: guard.run },
   { name: 'trace codes and the language server', run: traceCodes.run },
+  { name: 'store', run: store.run },
 ];
 
 async function main(): Promise<void> {

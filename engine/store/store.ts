@@ -154,7 +154,9 @@ export class Store {
    */
   prune(): number {
     if (this.readOnly) return 0;
-    const deleted = pruneRuns(this.read(), this.keepRuns);
+    const sql = this.read();
+    sql.batch();
+    const deleted = pruneRuns(sql, this.keepRuns);
     if (deleted.runs + deleted.violations === 0) return 0;
     this.compactIfSparse();
     this.markDirty();
@@ -192,6 +194,7 @@ export class Store {
     } finally {
       this.closed = true;
       clearTimeout(this.timer);
+      this.sql.commit();
       this.sql.forget();
       this.db.close();
       await this.lock?.release();
@@ -206,6 +209,7 @@ export class Store {
   private write<T>(body: (sql: Sql, now: number) => T): T {
     const sql = this.read();
     if (this.readOnly) throw new StoreReadOnlyError(this.readOnly.reason);
+    sql.batch();
     const result = body(sql, this.now());
     this.markDirty();
     return result;
@@ -227,6 +231,7 @@ export class Store {
     this.lastSaveAt = Date.now();
     let bytes: Uint8Array;
     try {
+      this.sql.commit();
       bytes = this.db.export();
     } finally {
       applyPragmas(this.db);
@@ -256,6 +261,8 @@ export class Store {
   /** Deleted rows leave free pages that every save still writes; rewrite the file once they pile up. */
   private compactIfSparse(): void {
     const [free, total] = ['freelist_count', 'page_count'].map((pragma) => Number(this.db.exec(`PRAGMA ${pragma}`)[0]?.values[0]?.[0] ?? 0));
-    if (free * 4 > total) this.db.run('VACUUM');
+    if (free * 4 <= total) return;
+    this.sql.commit();
+    this.db.run('VACUUM');
   }
 }
