@@ -1,3 +1,4 @@
+import * as agent from './agent.bench';
 import * as guard from './guard.bench';
 import * as plans from './plans.bench';
 import * as store from './store.bench';
@@ -23,6 +24,7 @@ const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'plans', run: plans.run },
   { name: 'guard', run: guard.run },
   { name: 'trace codes and the language server', run: traceCodes.run },
+  { name: 'agent engine', run: agent.run },
   { name: 'store', run: store.run },
 ];
 
