@@ -239,3 +239,42 @@ for (const protocol of ['openai', 'anthropic'] as const) {
     });
   });
 }
+
+describe('the agent engine', () => {
+  let server: ProviderServer;
+  let dir: string;
+  before(async () => {
+    server = await startProviderServer();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-engine-'));
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('queues runs over the concurrency limit, and Stop All ends running and queued runs alike', async () => {
+    const engine = new AgentEngine({ concurrency: 1 });
+    const provider = createProvider({ kind: 'openai', baseUrl: server.openaiBaseUrl, model: 'm', apiKey: 'k', timeoutMs: 3000 });
+    const host = {
+      workspace: new Workspace(dir),
+      plans: filePlanAccess(dir),
+      guard: async () => [],
+      approve: async () => false,
+      ask: async () => '',
+      exec: (command: string, cwd: string, timeoutMs: number, signal: AbortSignal) => execCommand(command, cwd, timeoutMs, signal),
+      emit: () => undefined,
+      autoApproveEdits: true,
+      allowedCommands: [],
+    };
+    server.script(reply.text(Array.from({ length: 100 }, (_, i) => `w${i} `), { delayMs: 50 }));
+    const requestsBefore = server.requests.length;
+    const first = engine.start('a', { prompt: 'one', provider, model: 'm', tools: agentTools }, host);
+    const second = engine.start('b', { prompt: 'two', provider, model: 'm', tools: agentTools }, host);
+    while (first.run.state !== 'running') await new Promise((r) => setTimeout(r, 10));
+    assert.equal(second.run.state, 'queued');
+    assert.equal(engine.stopAll(), 2);
+    const [a, b] = await Promise.all([first.result, second.result]);
+    assert.deepEqual([a.state, b.state], ['stopped', 'stopped']);
+    assert.equal(server.requests.length - requestsBefore, 1, 'the queued run never called the model');
+  });
+});
