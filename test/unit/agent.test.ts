@@ -270,7 +270,8 @@ describe('the agent engine', () => {
     const requestsBefore = server.requests.length;
     const first = engine.start('a', { prompt: 'one', provider, model: 'm', tools: agentTools }, host);
     const second = engine.start('b', { prompt: 'two', provider, model: 'm', tools: agentTools }, host);
-    while (first.run.state !== 'running') await new Promise((r) => setTimeout(r, 10));
+    while (server.requests.length === requestsBefore) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(first.run.state, 'running');
     assert.equal(second.run.state, 'queued');
     assert.equal(engine.stopAll(), 2);
     const [a, b] = await Promise.all([first.result, second.result]);
