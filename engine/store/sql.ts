@@ -12,7 +12,10 @@ export class Sql {
   private readonly statements = new Map<string, Statement>();
   private batching = false;
 
-  constructor(readonly db: Database) {}
+  constructor(
+    readonly db: Database,
+    private readonly onCommitError: (err: unknown) => void,
+  ) {}
 
   run(sql: string, params: Params = []): void {
     const statement = this.prepare(sql);
@@ -46,14 +49,14 @@ export class Sql {
 
   /** Runs `body` all or nothing; works inside the batch transaction too (a savepoint nests). */
   transaction<T>(body: () => T): T {
-    this.db.run('SAVEPOINT body');
+    this.run('SAVEPOINT body');
     try {
       const result = body();
-      this.db.run('RELEASE body');
+      this.run('RELEASE body');
       return result;
     } catch (err) {
-      this.db.run('ROLLBACK TO body');
-      this.db.run('RELEASE body');
+      this.run('ROLLBACK TO body');
+      this.run('RELEASE body');
       throw err;
     }
   }
@@ -67,7 +70,14 @@ export class Sql {
     if (this.batching) return;
     this.db.run('BEGIN');
     this.batching = true;
-    queueMicrotask(() => this.commit());
+    queueMicrotask(() => {
+      try {
+        this.commit();
+      } catch (err) {
+        // Nobody to throw to from a microtask; the next save's commit() throws if it persists.
+        this.onCommitError(err);
+      }
+    });
   }
 
   /** Ends the batch now: before export() and VACUUM, which must see it committed. */

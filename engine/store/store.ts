@@ -71,7 +71,7 @@ export class Store {
     readonly corrupt: CorruptFile | undefined,
     private readonly options: StoreOptions,
   ) {
-    this.sql = new Sql(db);
+    this.sql = new Sql(db, (err) => options.log?.error(`Plumbline store: commit failed: ${err instanceof Error ? err.message : String(err)}`));
     this.keepRuns = options.keepRuns ?? 500;
     this.interval = options.saveIntervalMs ?? 1000;
     this.now = options.now ?? Date.now;
@@ -210,7 +210,8 @@ export class Store {
     const sql = this.read();
     if (this.readOnly) throw new StoreReadOnlyError(this.readOnly.reason);
     sql.batch();
-    const result = body(sql, this.now());
+    // A savepoint per write: one that fails, even on checking the row it wrote, leaves no trace.
+    const result = sql.transaction(() => body(sql, this.now()));
     this.markDirty();
     return result;
   }
@@ -227,7 +228,6 @@ export class Store {
 
   private saveNow(): Promise<void> {
     const started = performance.now();
-    this.dirty = false;
     this.lastSaveAt = Date.now();
     let bytes: Uint8Array;
     try {
@@ -236,6 +236,7 @@ export class Store {
     } finally {
       applyPragmas(this.db);
     }
+    this.dirty = false;
     this.saving = writeFileAtomic(this.file, bytes)
       .then(
         () => {

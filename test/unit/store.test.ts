@@ -164,6 +164,15 @@ describe('store: API', () => {
     assert.throws(() => again.getRun(run.id), /unexpected row.*state/s);
   });
 
+  it('a write that fails, even on checking the row it wrote, leaves nothing behind', async () => {
+    const store = await openStore();
+    const run = store.createRun({ prompt: 'p', provider: 'x', model: 'm' });
+    assert.throws(() => store.updateRun(run.id, { steps: -1, state: 'done' }), /unexpected row/);
+    assert.deepEqual(store.getRun(run.id), run);
+    await store.close();
+    assert.deepEqual((await openStore()).getRun(run.id), run);
+  });
+
   it('retention keeps the newest N runs, deleting the older ones with their events and violations', async () => {
     const store = await openStore({ keepRuns: 3 });
     const ids = [1, 2, 3, 4, 5].map((i) => store.createRun({ id: `r${i}`, prompt: 'p', provider: 'x', model: 'm', startedAt: i * 1000 }).id);
