@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 
@@ -21,7 +22,12 @@ function wasmPath(): string {
   // esbuild.mjs copies the wasm next to the bundles; unbundled (tests, tsx) it is in node_modules.
   const bundled = path.join(__dirname, 'sql-wasm.wasm');
   if (existsSync(bundled)) return bundled;
-  return require.resolve('sql.js/dist/sql-wasm.wasm');
+  try {
+    // createRequire, not require.resolve: esbuild would try (and fail) to bundle the wasm.
+    return createRequire(__filename).resolve('sql.js/dist/sql-wasm.wasm');
+  } catch {
+    throw new Error(`Plumbline store: SQLite (sql-wasm.wasm) is missing: looked in ${__dirname} and in node_modules/sql.js`);
+  }
 }
 
 function toArrayBuffer(bytes: Buffer): ArrayBuffer {
