@@ -8,6 +8,8 @@ import { filePlanAccess } from '../engine/agent/plans';
 import { agentTools } from '../engine/agent/tools';
 import { Workspace } from '../engine/agent/workspace';
 import { Guard, languageOfFile } from '../engine/guard';
+import { createProvider } from '../engine/agent/providers';
+import { reply, startProviderServer } from '../test/fixtures/providerServer';
 import type { BenchRow } from './main';
 
 /**
@@ -26,7 +28,9 @@ export async function run(): Promise<BenchRow[]> {
       arguments: JSON.stringify({ path: 'code.ts', oldText: `return x + ${i};`, newText: `return x + ${i} + 0;` }),
       id: `c${i}`,
     }));
+    const stop = await stopLatency(dir);
     return [
+      { name: 'Stop during a streaming answer (OpenAI protocol, local server): to the run\'s end, worst of 10', value: stop, unit: 'ms', target: '≤ 1000 ms (SPEC §4)', ok: stop <= 1000 },
       { name: 'agent engine overhead per step: read_file (median of 200 steps, 300-function file)', value: read, unit: 'ms', target: '≤ 5 ms', ok: read <= 5 },
       { name: 'agent engine overhead per step: edit_file, guard included', value: edit, unit: 'ms', target: '≤ 5 ms', ok: edit <= 5 },
     ];
@@ -77,4 +81,43 @@ async function perStep(dir: string, callAt: (step: number) => { name: string; ar
   if (outcome.state !== 'done') throw new Error(`the bench run ended ${outcome.state}: ${outcome.error ?? ''}`);
   times.sort((a, b) => a - b);
   return times[times.length >> 1];
+}
+
+/** The longest time, over 10 runs, from Stop to the run's result while a slow answer streams in. */
+async function stopLatency(dir: string): Promise<number> {
+  const server = await startProviderServer();
+  try {
+    const engine = new AgentEngine();
+    const provider = createProvider({ kind: 'openai', baseUrl: server.openaiBaseUrl, model: 'm', apiKey: 'k' });
+    let worst = 0;
+    for (let i = 0; i < 10; i++) {
+      server.script(reply.text(Array.from({ length: 1000 }, (_, n) => `w${n} `), { delayMs: 20 }));
+      let streaming!: () => void;
+      const started = new Promise<void>((resolve) => (streaming = resolve));
+      const { run, result } = engine.start(
+        'bench',
+        { prompt: 'talk', provider, model: 'm', tools: agentTools },
+        {
+          workspace: new Workspace(dir),
+          plans: filePlanAccess(dir),
+          guard: async () => [],
+          approve: async () => false,
+          ask: async () => '',
+          exec: (command, cwd, timeoutMs, signal) => execCommand(command, cwd, timeoutMs, signal),
+          emit: (event) => event.type === 'text' && streaming(),
+          autoApproveEdits: true,
+          allowedCommands: [],
+        },
+      );
+      await started;
+      const start = performance.now();
+      run.stop();
+      const outcome = await result;
+      if (outcome.state !== 'stopped') throw new Error(`the run ended ${outcome.state}, not stopped`);
+      worst = Math.max(worst, performance.now() - start);
+    }
+    return worst;
+  } finally {
+    await server.close();
+  }
 }
