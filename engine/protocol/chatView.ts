@@ -20,7 +20,14 @@ export const ShowOutput = messageType('showOutput', z.object({}).strict());
  */
 export const ReportProblem = messageType('reportProblem', z.object({ message: z.string().max(2000) }).strict());
 
-export const fromWebview = messageSet(Ready, ShowOutput, ReportProblem);
+/** The choices the "No model configured" notice offers; without one the host asks for everything. */
+export const ModelChoice = z.enum(['ollama', 'openai', 'anthropic', 'vscode-lm']);
+export type ModelChoice = z.infer<typeof ModelChoice>;
+
+/** Sent by the webview when the person picks how to configure the model. */
+export const ConfigureModel = messageType('configureModel', z.object({ choice: ModelChoice.optional() }).strict());
+
+export const fromWebview = messageSet(Ready, ShowOutput, ReportProblem, ConfigureModel);
 export type FromWebview = MessageOf<(typeof fromWebview.types)[number]>;
 
 // ── host → webview ──────────────────────────────────────────────────────────
@@ -38,7 +45,23 @@ export const State = messageType(
 
 export type ChatState = z.infer<typeof State.params>;
 
-export const toWebview = messageSet(State);
+/** Sent by the host after `ready` and whenever the model settings (or the editor's models) change. */
+export const ModelStatus = messageType(
+  'modelStatus',
+  z
+    .object({
+      configured: z.boolean(),
+      /** What agents run on, e.g. "qwen2.5-coder at http://localhost:11434/v1". */
+      description: z.string().max(500).optional(),
+      /** Whether the editor offers VS Code language models, so the view offers them too. */
+      languageModels: z.boolean().optional(),
+    })
+    .strict(),
+);
+
+export type ModelStatusParams = z.infer<typeof ModelStatus.params>;
+
+export const toWebview = messageSet(State, ModelStatus);
 export type ToWebview = MessageOf<(typeof toWebview.types)[number]>;
 
 export const chatProtocol: ViewProtocol<typeof fromWebview.types, typeof toWebview.types> = { fromWebview, toWebview };

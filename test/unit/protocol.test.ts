@@ -18,7 +18,7 @@ describe('the webview message protocol', () => {
   it('rejects an unknown method and names the ones it knows', () => {
     const parsed = fromWebview.parse({ method: 'deleteEverything', params: {} });
     assert.equal(parsed.ok, false);
-    if (!parsed.ok) assert.match(parsed.error, /unknown method "deleteEverything" \(expected one of ready, showOutput, reportProblem\)/);
+    if (!parsed.ok) assert.match(parsed.error, /unknown method "deleteEverything" \(expected one of ready, showOutput, reportProblem, configureModel\)/);
   });
 
   it('rejects bad params with the field that is wrong', () => {
@@ -41,6 +41,7 @@ describe('the webview message protocol', () => {
         ready: () => void seen.push('ready'),
         showOutput: () => void seen.push('showOutput'),
         reportProblem: ({ message }) => void seen.push(`problem:${message}`),
+        configureModel: () => void seen.push('configureModel'),
       },
       parsed.message,
     );
