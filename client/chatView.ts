@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../engine/log';
 import { chatProtocol, chatTitle, type ToWebview } from '../engine/protocol/chatView';
 import { version } from '../engine/version';
+import type { Models } from './models';
 import { connectWebview, loadWebview } from './webviewHost';
 
 /** The Chat webview view in the Plumbline sidebar container. */
@@ -10,23 +11,33 @@ export class ChatView implements vscode.WebviewViewProvider {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
+    private readonly models: Models,
     private readonly log: Logger,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     loadWebview(view.webview, this.extensionUri, 'chat', chatTitle);
+    const postModelStatus = async () => void connection.post({ method: 'modelStatus', params: await this.models.status() });
     const connection = connectWebview(
       'chat',
       view.webview,
       chatProtocol,
       {
-        ready: () => void connection.post(this.state()),
+        ready: async () => {
+          await connection.post(this.state());
+          await postModelStatus();
+        },
         showOutput: () => void vscode.commands.executeCommand('plumbline.showOutput'),
         reportProblem: ({ message }) => this.log.warn(`chat view: ${message}`),
+        configureModel: ({ choice }) => void vscode.commands.executeCommand('plumbline.configureModel', { choice }),
       },
       this.log,
     );
-    view.onDidDispose(() => connection.subscription.dispose());
+    const modelChanges = this.models.onDidChange(() => void postModelStatus());
+    view.onDidDispose(() => {
+      connection.subscription.dispose();
+      modelChanges.dispose();
+    });
   }
 
   private state(): ToWebview {

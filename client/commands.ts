@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { NextTaskRequest } from '../engine/protocol/lsp';
 import { SettableStatus, type PlanSummary } from '../engine/protocol/plans';
+import type { AgentHost } from './agentHost';
+import type { Models } from './models';
 import { setTaskStatus, toggleCheckboxes } from './planEdits';
 import type { PlanStore } from './planStore';
 import { goToTraceCode, newTraceCode, traceCodeRegistry } from './traceCodes';
@@ -11,6 +13,8 @@ export interface CommandContext {
   log: vscode.LogOutputChannel;
   languageClient: LanguageClient;
   plans: PlanStore;
+  agents: AgentHost;
+  models: Models;
   openBoard(): void;
 }
 
@@ -32,6 +36,11 @@ const commands: Record<string, Handler> = {
   'plumbline.newTraceCode': (ctx) => () => newTraceCode(ctx.languageClient),
   'plumbline.updateTraceCodeRegistry': (ctx) => () => traceCodeRegistry(ctx.languageClient, ctx.log, false),
   'plumbline.checkTraceCodeRegistry': (ctx) => () => traceCodeRegistry(ctx.languageClient, ctx.log, true),
+  'plumbline.configureModel': (ctx) => (arg) => ctx.models.configure(arg),
+  'plumbline.runAgent': (ctx) => (arg) => ctx.agents.run(arg),
+  'plumbline.stopAllAgents': (ctx) => () => ctx.agents.stopAll(),
+  'plumbline.releaseAgent': (ctx) => (arg) => ctx.agents.release(arg),
+  'plumbline.undoRun': (ctx) => (arg) => ctx.agents.undo(arg),
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

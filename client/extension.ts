@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CriticalViolationNotification } from '../engine/protocol/lsp';
+import { AgentHost } from './agentHost';
 import { ChatView } from './chatView';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
 import { createLog } from './log';
+import { Models } from './models';
 import { toggleCheckboxes } from './planEdits';
 import { PlansBoard } from './plansBoard';
 import { PlansTree, type PlanNode } from './plansTree';
@@ -17,9 +19,13 @@ import { registerTraceCodeLinks } from './traceCodes';
 export interface PlumblineApi {
   languageClient: LanguageClient;
   plans: PlanStore;
+  agents: AgentHost;
+  models: Models;
+  runs: RunsTree;
 }
 
 let languageClient: LanguageClient | undefined;
+let agents: AgentHost | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<PlumblineApi> {
   const log = createLog();
@@ -29,6 +35,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
   const plans = new PlanStore(client, log);
   const board = new PlansBoard(context.extensionUri, client, plans, log);
   const plansTree = new PlansTree(plans);
+  const models = new Models(context.secrets);
+  const runs = new RunsTree();
+  agents = new AgentHost(context, client, models, runs, log);
   const plansView = vscode.window.createTreeView<PlanNode>('plumbline.plans', {
     treeDataProvider: plansTree,
     manageCheckboxStateManually: true,
@@ -41,11 +50,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     plansTree,
     plansView,
     plansView.onDidChangeCheckboxState((e) => void toggleFromTree(client, log, e.items)),
-    ...registerCommands({ log, languageClient: client, plans, openBoard: () => board.show() }),
-    vscode.window.registerWebviewViewProvider(ChatView.id, new ChatView(context.extensionUri, log), {
+    models,
+    runs,
+    agents,
+    ...registerCommands({ log, languageClient: client, plans, agents, models, openBoard: () => board.show() }),
+    vscode.window.registerWebviewViewProvider(ChatView.id, new ChatView(context.extensionUri, models, log), {
       webviewOptions: { retainContextWhenHidden: false },
     }),
-    vscode.window.registerTreeDataProvider('plumbline.runs', new RunsTree()),
+    vscode.window.registerTreeDataProvider('plumbline.runs', runs),
     createStatusBar(client),
     ...registerTraceCodeLinks(client),
   );
@@ -56,6 +68,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     const { uri, violations } = parsed.data;
     const file = vscode.workspace.asRelativePath(vscode.Uri.parse(uri));
     log.warn(`Guard: ${file}: ${violations.map((v) => v.message).join('; ')}`);
+    // Our own agent's drop is already shown as its quarantine, with Release and Show file.
+    if (agents?.wroteRecently(vscode.Uri.parse(uri))) return;
     void vscode.window.showWarningMessage(`Plumbline: an edit outside the editor dropped code in ${file}: ${violations[0].message}`, 'Show').then(
       (choice) => choice && vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(violations[0].line, 0, violations[0].line, 0) }),
     );
@@ -67,7 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     // The views and commands stay usable; the status bar shows the server as stopped.
     log.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { languageClient: client, plans };
+  return { languageClient: client, plans, agents, models, runs };
 }
 
 /** A tree checkbox was clicked: toggle those boxes in their plan files, one edit per file. */
@@ -85,5 +99,5 @@ async function toggleFromTree(client: LanguageClient, log: vscode.LogOutputChann
 }
 
 export async function deactivate(): Promise<void> {
-  await languageClient?.stop();
+  await Promise.all([agents?.close(), languageClient?.stop()]);
 }

@@ -1,11 +1,12 @@
 import { LitElement, css, html } from 'lit';
-import { chatProtocol, type ChatState, type fromWebview } from '../../engine/protocol/chatView';
+import { chatProtocol, type ChatState, type fromWebview, type ModelChoice, type ModelStatusParams } from '../../engine/protocol/chatView';
 import { connectToHost, type HostConnection } from '../shared/host';
 
 /** The root element of the Chat view. */
 export class ChatApp extends LitElement {
-  static override properties = { state: { state: true } };
+  static override properties = { state: { state: true }, model: { state: true } };
   declare state: ChatState | undefined;
+  declare model: ModelStatusParams | undefined;
 
   private host: HostConnection<typeof fromWebview.types> | undefined;
 
@@ -13,7 +14,10 @@ export class ChatApp extends LitElement {
     super.connectedCallback();
     this.host = connectToHost(
       chatProtocol,
-      { state: (params) => void (this.state = params) },
+      {
+        state: (params) => void (this.state = params),
+        modelStatus: (params) => void (this.model = params),
+      },
       (message) => ({ method: 'reportProblem', params: { message } }),
     );
     this.host.post({ method: 'ready', params: {} });
@@ -26,6 +30,7 @@ export class ChatApp extends LitElement {
 
   override render() {
     return html`
+      ${this.renderModel()}
       <section class="empty" aria-labelledby="chat-title">
         <vscode-icon name="comment-discussion" size="32" aria-hidden="true"></vscode-icon>
         <h2 id="chat-title">Chat with an agent about your plans</h2>
@@ -41,6 +46,33 @@ export class ChatApp extends LitElement {
         <vscode-button secondary @click=${() => this.host?.post({ method: 'showOutput', params: {} })}>
           Show Output
         </vscode-button>
+      </section>
+    `;
+  }
+
+  /** Nothing until the host says; then either the model in use or the ways to configure one. */
+  private renderModel() {
+    if (!this.model) return null;
+    const configure = (choice?: ModelChoice) => this.host?.post({ method: 'configureModel', params: choice ? { choice } : {} });
+    if (this.model.configured) {
+      return html`<p class="model" data-testid="model">
+        Agents use ${this.model.description ?? 'the configured model'}
+        <vscode-button secondary @click=${() => configure()}>Change Model</vscode-button>
+      </p>`;
+    }
+    return html`
+      <section class="notice" role="status" aria-labelledby="no-model" data-testid="no-model">
+        <h2 id="no-model">No model configured</h2>
+        <p>Agents need a model. Choose where it runs:</p>
+        <div class="choices">
+          <vscode-button data-choice="ollama" @click=${() => configure('ollama')} title="http://localhost:11434/v1">Local Ollama</vscode-button>
+          <vscode-button secondary data-choice="openai" @click=${() => configure('openai')}>OpenAI-compatible…</vscode-button>
+          <vscode-button secondary data-choice="anthropic" @click=${() => configure('anthropic')}>Anthropic</vscode-button>
+          ${this.model.languageModels
+            ? html`<vscode-button secondary data-choice="vscode-lm" @click=${() => configure('vscode-lm')}>VS Code Language Models</vscode-button>`
+            : null}
+        </div>
+        <p class="meta">Local Ollama: http://localhost:11434/v1, no key needed. Keys are kept in VS Code's secret storage.</p>
       </section>
     `;
   }
@@ -70,6 +102,30 @@ export class ChatApp extends LitElement {
       line-height: 1.4;
     }
     .meta {
+      color: var(--vscode-descriptionForeground);
+    }
+    .notice {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+      padding: 8px 12px 12px;
+      margin-bottom: 16px;
+      border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-panel-border));
+      background: var(--vscode-inputValidation-warningBackground, transparent);
+      border-radius: 4px;
+    }
+    .choices {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+    }
+    .model {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      justify-content: space-between;
+      gap: 8px;
+      margin-bottom: 16px;
       color: var(--vscode-descriptionForeground);
     }
   `;

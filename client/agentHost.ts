@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { z } from 'zod';
+import { AgentEngine, type EngineOptions, type Quarantine } from '../engine/agent/engine';
+import { filePlanAccess } from '../engine/agent/plans';
+import { recordRun } from '../engine/agent/recorder';
+import { finalStates, type AgentRun, type RunEvent, type RunResult } from '../engine/agent/run';
+import { agentTools } from '../engine/agent/tools';
+import { Workspace } from '../engine/agent/workspace';
+import { Store } from '../engine/store';
+import { readAgentConfig } from './config';
+import type { Models } from './models';
+import { createRunHost } from './runHost';
+import { summaryOfRecord, taskPrompt, type RunsTree } from './runsTree';
+
+const RunArgument = z
+  .object({
+    prompt: z.string().trim().min(1).optional(),
+    /** A task of a plan file; `file` relative to the workspace folder (or absolute inside it). */
+    task: z.object({ file: z.string().min(1), id: z.string().min(1) }).strict().optional(),
+  })
+  .strict()
+  .refine((a) => a.prompt || a.task, 'give a prompt, a task, or both');
+
+/** How long a closing window waits for stopped runs to record their end. */
+const CLOSE_WAIT_MS = 1500;
+
+/**
+ * The agent engine of this window (SPEC §4): one AgentEngine, the workspace's store, and the
+ * commands to run, stop, release and undo agents. Runs and their events go to the store and
+ * the Runs tree; a quarantine is shown with "Release" and "Show file".
+ */
+export class AgentHost implements vscode.Disposable {
+  readonly engine: AgentEngine;
+  /** Undefined without a workspace folder (nothing to keep runs for), or until `ready`. */
+  store: Store | undefined;
+  readonly ready: Promise<void>;
+  private readonly engineOptions: EngineOptions;
+  private readonly running = new Set<Promise<RunResult>>();
+  /** Files our own agents just wrote (absolute path → when): their guard findings are shown as quarantines, not as unknown edits. */
+  private readonly written = new Map<string, number>();
+  private readonly quarantinedFiles = new Map<string, { file: string; line: number }>();
+  private readonly subscription: vscode.Disposable;
+  /** Set while quarantines from an earlier session are put back: they hold again without a new warning. */
+  private restoring = false;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    private readonly models: Models,
+    private readonly runs: RunsTree,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const config = readAgentConfig();
+    this.engineOptions = { concurrency: config.concurrency, onQuarantine: (q) => {
+        if (!this.restoring) void this.showQuarantine(q);
+      },
+    };
+    this.engine = new AgentEngine(this.engineOptions);
+    // The engine reads its limit at each start, so a changed setting applies to the next run.
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('plumbline.agent.concurrency')) this.engineOptions.concurrency = readAgentConfig().concurrency;
+    });
+    this.ready = this.openStore(config.retention).catch((err: unknown) => {
+      log.error(`Plumbline store: ${err instanceof Error ? err.message : String(err)}; runs are not recorded in this window`);
+    });
+  }
+
+  /** "Plumbline: Run Agent…": resolves with the run's result (undefined when nothing started). */
+  async run(arg?: unknown): Promise<RunResult | undefined> {
+    const parsed = RunArgument.safeParse(arg ?? {});
+    if (arg !== undefined && !parsed.success) throw new Error(`plumbline.runAgent: ${z.prettifyError(parsed.error)}`);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      void vscode.window.showWarningMessage('Plumbline: open a folder first; agents work inside a workspace folder.');
+      return undefined;
+    }
+    await this.ready;
+    const model = await this.models.resolve();
+    if (!model) {
+      void vscode.window.showWarningMessage('Plumbline: no model is configured for agents yet.', 'Configure Model').then((c) => c && vscode.commands.executeCommand('plumbline.configureModel'));
+      return undefined;
+    }
+    const root = folder.uri.fsPath;
+    const task = parsed.success && parsed.data.task ? { ...parsed.data.task, file: relativeTo(root, parsed.data.task.file) } : undefined;
+    const prompt = parsed.success && arg !== undefined ? (parsed.data.prompt ?? taskPrompt(task!)) : await askPrompt();
+    if (!prompt) return undefined;
+
+    const config = readAgentConfig();
+    const id = randomUUID();
+    let record: ((event: RunEvent) => void) | undefined;
+    const host = createRunHost({
+      client: this.client,
+      workspace: new Workspace(root),
+      plans: filePlanAccess(root),
+      config,
+      emit: (event) => {
+        record?.(event);
+        this.runs.update(event);
+        this.follow(root, event);
+      },
+    });
+    let started: { run: AgentRun; result: Promise<RunResult> };
+    try {
+      started = this.engine.start(model.agentId, { id, prompt, task, provider: model.provider, model: model.model, tools: agentTools, limits: config.limits }, host);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      void vscode.window.showErrorMessage(`Plumbline: ${message}`, 'Release…').then((c) => c && vscode.commands.executeCommand('plumbline.releaseAgent'));
+      if (arg !== undefined) throw err;
+      return undefined;
+    }
+    if (this.store && !this.store.readOnly) record = recordRun(this.store, { id, agentId: model.agentId, agentName: model.description, prompt, provider: model.provider.id, model: model.model, task });
+    this.runs.add({ id, prompt, task: task ?? null, model: model.model, state: 'queued', steps: 0, tokens: { input: 0, output: 0 }, startedAt: Date.now(), error: null });
+    this.log.info(`Agent run ${id} started with ${model.description}${task ? ` on ${task.file}#${task.id}` : ''}`);
+    this.running.add(started.result);
+    try {
+      const result = await started.result;
+      this.log.info(`Agent run ${id}: ${result.state} after ${result.steps} step(s)${result.error ? `: ${result.error}` : ''}`);
+      if (result.state === 'failed') void vscode.window.showErrorMessage(`Plumbline: the agent run failed: ${result.error ?? 'no reason given'}`);
+      else if (result.state === 'done') void vscode.window.setStatusBarMessage(`Plumbline: agent run done${result.outcome ? `: ${result.outcome.summary.slice(0, 100)}` : ''}`, 8000);
+      return result;
+    } finally {
+      this.running.delete(started.result);
+    }
+  }
+
+  /** "Plumbline: Stop All Agents": returns how many runs were stopped. */
+  stopAll(): number {
+    const stopped = this.engine.stopAll();
+    void vscode.window.setStatusBarMessage(`Plumbline: ${stopped ? `stopped ${stopped} agent run(s)` : 'no agent is running'}`, 5000);
+    return stopped;
+  }
+
+  /** "Plumbline: Release Quarantined Agent": an agent id, or a pick. True when one was released. */
+  async release(arg?: unknown): Promise<boolean> {
+    const quarantines = this.engine.quarantines();
+    let agentId = typeof arg === 'string' ? arg : undefined;
+    if (!agentId) {
+      if (!quarantines.length) {
+        void vscode.window.showInformationMessage('Plumbline: no agent is quarantined.');
+        return false;
+      }
+      const picked = await vscode.window.showQuickPick(
+        quarantines.map((q) => ({ label: q.agentId.replace(/^own:/, ''), description: new Date(q.at).toLocaleString(), detail: q.reason, agentId: q.agentId })),
+        { title: 'Plumbline: Release Quarantined Agent', placeHolder: 'Which agent may run again?' },
+      );
+      agentId = picked?.agentId;
+    }
+    if (!agentId || !this.engine.release(agentId)) return false;
+    if (this.store && !this.store.readOnly && this.store.getAgent(agentId)) this.store.setAgentState(agentId, 'active');
+    this.log.info(`Agent ${agentId} released from quarantine`);
+    void vscode.window.setStatusBarMessage(`Plumbline: ${agentId.replace(/^own:/, '')} may run again`, 5000);
+    return true;
+  }
+
+  /** "Plumbline: Undo Agent Run": a finished run of this window (by id, or picked) gets its files back. */
+  async undo(arg?: unknown): Promise<string[]> {
+    const undoable = this.engine.list().filter((r) => finalStates.includes(r.state) && r.changedFiles().size > 0);
+    let run = typeof arg === 'string' ? this.engine.get(arg) : undefined;
+    if (typeof arg === 'string' && !run) throw new Error(`plumbline.undoRun: no run ${arg} in this window`);
+    if (!run) {
+      if (!undoable.length) {
+        void vscode.window.showInformationMessage('Plumbline: no finished run of this window changed files.');
+        return [];
+      }
+      const picked = await vscode.window.showQuickPick(
+        undoable.map((r) => ({ label: this.runs.get(r.id)?.prompt.slice(0, 80) ?? r.id, description: r.state, detail: [...r.changedFiles().keys()].map((f) => vscode.workspace.asRelativePath(f)).join(', '), run: r })),
+        { title: 'Plumbline: Undo Agent Run', placeHolder: 'Which run? Its files go back to how they were before it.' },
+      );
+      run = picked?.run;
+    }
+    if (!run) return [];
+    if (!finalStates.includes(run.state)) throw new Error('the run is still going; stop it first');
+    const restored = await run.undo();
+    void vscode.window.showInformationMessage(`Plumbline: restored ${restored.length} file(s) the run changed.`);
+    return restored;
+  }
+
+  /** True when one of this window's agents wrote the file in the last minute. */
+  wroteRecently(uri: vscode.Uri): boolean {
+    const at = this.written.get(uri.fsPath);
+    return at !== undefined && Date.now() - at < 60_000;
+  }
+
+  /** Stops every run, lets them record their end, then saves and closes the store. */
+  async close(): Promise<void> {
+    this.engine.stopAll('VS Code is closing');
+    const ended = Promise.allSettled([...this.running]);
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);
+    await this.store?.close();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  private follow(root: string, event: RunEvent): void {
+    if (event.type === 'guard' && typeof event.file === 'string') this.written.set(path.join(root, event.file), Date.now());
+    if (event.type === 'quarantined' && typeof event.file === 'string') {
+      const first = Array.isArray(event.violations) ? (event.violations[0] as { line?: unknown } | undefined) : undefined;
+      this.quarantinedFiles.set(event.runId, { file: path.join(root, event.file), line: typeof first?.line === 'number' ? first.line : 0 });
+    }
+  }
+
+  private async showQuarantine(q: Quarantine): Promise<void> {
+    const where = q.runId ? this.quarantinedFiles.get(q.runId) : undefined;
+    this.log.warn(`Agent ${q.agentId} quarantined: ${q.reason}`);
+    const actions = where ? ['Release', 'Show file'] : ['Release'];
+    const choice = await vscode.window.showWarningMessage(`Plumbline: the agent dropped code and is quarantined until you release it. ${q.reason}`, ...actions);
+    if (choice === 'Release') await this.release(q.agentId);
+    else if (choice === 'Show file' && where) {
+      await vscode.window.showTextDocument(vscode.Uri.file(where.file), { selection: new vscode.Range(where.line, 0, where.line, 0), preview: false });
+    }
+  }
+
+  private async openStore(retention: number): Promise<void> {
+    const dir = this.context.storageUri?.fsPath;
+    if (!dir) return;
+    await mkdir(dir, { recursive: true });
+    const store = await Store.open(path.join(dir, 'plumbline.sqlite'), { keepRuns: retention, log: this.log });
+    this.store = store;
+    if (store.corrupt) void vscode.window.showWarningMessage(`Plumbline: the runs database was not readable (${store.corrupt.reason}). It was moved to ${store.corrupt.movedTo} and a new one started.`);
+    if (store.readOnly) void vscode.window.showWarningMessage(`Plumbline: ${store.readOnly.reason}. Agent runs of this window are not recorded.`);
+    const previous = store.listRuns(200);
+    if (!store.readOnly) {
+      // This window holds the store's lock, so a run still "running" belongs to a window that is gone.
+      for (const run of previous.filter((r) => !finalStates.includes(r.state))) {
+        Object.assign(run, store.updateRun(run.id, { state: 'stopped', error: 'VS Code closed during the run' }));
+      }
+    }
+    this.runs.load(previous.map(summaryOfRecord));
+    this.restoring = true;
+    try {
+      for (const agent of store.listAgents().filter((a) => a.kind === 'own' && a.state === 'quarantined')) {
+        this.engine.quarantine({ agentId: agent.id, reason: agent.reason ?? 'dropped code', at: new Date(agent.quarantinedAt ?? Date.now()).toISOString() });
+      }
+    } finally {
+      this.restoring = false;
+    }
+  }
+}
+
+function relativeTo(root: string, file: string): string {
+  return (path.isAbsolute(file) ? path.relative(root, file) : file).split(path.sep).join('/');
+}
+
+async function askPrompt(): Promise<string | undefined> {
+  const prompt = await vscode.window.showInputBox({
+    title: 'Plumbline: Run Agent',
+    prompt: 'What should the agent do in this workspace?',
+    placeHolder: 'Add input validation to the signup form, with tests',
+    ignoreFocusOut: true,
+  });
+  return prompt?.trim() || undefined;
+}

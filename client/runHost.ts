@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { execCommand } from '../engine/agent/exec';
+import type { PlanAccess } from '../engine/agent/plans';
+import type { RunEvent, RunHost } from '../engine/agent/run';
+import type { ApprovalRequest } from '../engine/agent/tools';
+import type { Workspace } from '../engine/agent/workspace';
+import type { Violation } from '../engine/guard';
+import { CheckEditRequest } from '../engine/protocol/lsp';
+import type { AgentConfig } from './config';
+
+/** Longer than the server needs for a large file, shorter than the engine's own 30 s limit. */
+const GUARD_TIMEOUT_MS = 20_000;
+
+export interface RunHostParts {
+  client: LanguageClient;
+  workspace: Workspace;
+  plans: PlanAccess;
+  config: AgentConfig;
+  emit(event: RunEvent): void;
+}
+
+/**
+ * What a run needs from the editor: the guard of the language server, approvals and questions
+ * for the person (notifications and input boxes until the chat takes them over), and commands
+ * run with the editor's environment minus anything that looks like a credential.
+ */
+export function createRunHost({ client, workspace, plans, config, emit }: RunHostParts): RunHost {
+  const root = vscode.Uri.file(workspace.root);
+  return {
+    workspace,
+    plans,
+    guard: (relative, before, after) => guardThroughServer(client, vscode.Uri.joinPath(root, ...relative.split('/')), before, after),
+    approve,
+    ask: async (question) =>
+      (await vscode.window.showInputBox({ title: 'Plumbline: the agent asks', prompt: question, ignoreFocusOut: true })) ??
+      '(the user dismissed the question without answering)',
+    exec: (command, cwd, timeoutMs, signal) => execCommand(command, cwd, timeoutMs, signal, agentEnvironment()),
+    emit,
+    autoApproveEdits: config.autoApproveEdits,
+    allowedCommands: config.allowedCommands,
+  };
+}
+
+async function guardThroughServer(client: LanguageClient, uri: vscode.Uri, before: string, after: string): Promise<Violation[]> {
+  // The server's guard diagnostics compare a change on disk with the last text it saw; a file
+  // it never saw (no editor, no git) would have no baseline, and a drop would show no squiggle.
+  if (existsSync(uri.fsPath)) await vscode.workspace.openTextDocument(uri).then(undefined, () => undefined);
+  const cancel = new vscode.CancellationTokenSource();
+  const timer = setTimeout(() => cancel.cancel(), GUARD_TIMEOUT_MS);
+  try {
+    const params: CheckEditRequest.Params = { uri: uri.toString(), before, after };
+    const raw: unknown = await client.sendRequest(CheckEditRequest.method, params, cancel.token);
+    return CheckEditRequest.result.parse(raw).violations;
+  } catch (err) {
+    if (cancel.token.isCancellationRequested) throw new Error(`the guard did not answer within ${GUARD_TIMEOUT_MS / 1000} s; the edit was not kept`);
+    throw new Error(`the guard could not check the edit (${err instanceof Error ? err.message : String(err)}); the edit was not kept`);
+  } finally {
+    clearTimeout(timer);
+    cancel.dispose();
+  }
+}
+
+async function approve(request: ApprovalRequest): Promise<boolean> {
+  const what = request.kind === 'command' ? `run the command \`${request.command}\`` : `write ${request.path}`;
+  const choice = await vscode.window.showWarningMessage(`Plumbline: the agent wants to ${what}. It needs your approval: ${request.reason}.`, 'Approve', 'Deny');
+  return choice === 'Approve';
+}
+
+/** Variables of the editor itself, and any that look like a credential, stay out of agents' commands. */
+const withheld = /^(VSCODE_|ELECTRON_)|API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
+
+function agentEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !withheld.test(name)));
+}
