@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -10,10 +9,11 @@ import { recordRun } from '../engine/agent/recorder';
 import { finalStates, type AgentRun, type RunEvent, type RunResult } from '../engine/agent/run';
 import { agentTools } from '../engine/agent/tools';
 import { Workspace } from '../engine/agent/workspace';
-import { Store } from '../engine/store';
+import type { Store } from '../engine/store';
 import { readAgentConfig } from './config';
 import type { Models } from './models';
 import { createRunHost } from './runHost';
+import { openWorkspaceStore } from './workspaceStore';
 import { summaryOfRecord, taskPrompt, type RunsTree } from './runsTree';
 
 const RunArgument = z
@@ -55,10 +55,10 @@ export class AgentHost implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     const config = readAgentConfig();
-    this.engineOptions = { concurrency: config.concurrency, onQuarantine: (q) => {
-        if (!this.restoring) void this.showQuarantine(q);
-      },
+    const onQuarantine = (q: Quarantine) => {
+      if (!this.restoring) void this.showQuarantine(q);
     };
+    this.engineOptions = { concurrency: config.concurrency, onQuarantine };
     this.engine = new AgentEngine(this.engineOptions);
     // The engine reads its limit at each start, so a changed setting applies to the next run.
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -85,7 +85,10 @@ export class AgentHost implements vscode.Disposable {
       return undefined;
     }
     const root = folder.uri.fsPath;
-    const task = parsed.success && parsed.data.task ? { ...parsed.data.task, file: relativeTo(root, parsed.data.task.file) } : undefined;
+    const workspace = new Workspace(root);
+    // Through the workspace's own check: a task file outside the folder is refused like any agent path.
+    const given = parsed.success ? parsed.data.task : undefined;
+    const task = given && { id: given.id, file: (await workspace.resolve(given.file)).relative };
     const prompt = parsed.success && arg !== undefined ? (parsed.data.prompt ?? taskPrompt(task!)) : await askPrompt();
     if (!prompt) return undefined;
 
@@ -94,7 +97,7 @@ export class AgentHost implements vscode.Disposable {
     let record: ((event: RunEvent) => void) | undefined;
     const host = createRunHost({
       client: this.client,
-      workspace: new Workspace(root),
+      workspace,
       plans: filePlanAccess(root),
       config,
       emit: (event) => {
@@ -108,7 +111,8 @@ export class AgentHost implements vscode.Disposable {
       started = this.engine.start(model.agentId, { id, prompt, task, provider: model.provider, model: model.model, tools: agentTools, limits: config.limits }, host);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      void vscode.window.showErrorMessage(`Plumbline: ${message}`, 'Release…').then((c) => c && vscode.commands.executeCommand('plumbline.releaseAgent'));
+      const quarantined = this.engine.quarantines().some((q) => q.agentId === model.agentId);
+      void vscode.window.showErrorMessage(`Plumbline: ${message}`, ...(quarantined ? ['Release…'] : [])).then((c) => c && vscode.commands.executeCommand('plumbline.releaseAgent'));
       if (arg !== undefined) throw err;
       return undefined;
     }
@@ -198,7 +202,11 @@ export class AgentHost implements vscode.Disposable {
   }
 
   private follow(root: string, event: RunEvent): void {
-    if (event.type === 'guard' && typeof event.file === 'string') this.written.set(path.join(root, event.file), Date.now());
+    if (event.type === 'guard' && typeof event.file === 'string') {
+      const now = Date.now();
+      for (const [file, at] of this.written) if (now - at > 60_000) this.written.delete(file);
+      this.written.set(path.join(root, event.file), now);
+    }
     if (event.type === 'quarantined' && typeof event.file === 'string') {
       const first = Array.isArray(event.violations) ? (event.violations[0] as { line?: unknown } | undefined) : undefined;
       this.quarantinedFiles.set(event.runId, { file: path.join(root, event.file), line: typeof first?.line === 'number' ? first.line : 0 });
@@ -209,7 +217,8 @@ export class AgentHost implements vscode.Disposable {
     const where = q.runId ? this.quarantinedFiles.get(q.runId) : undefined;
     this.log.warn(`Agent ${q.agentId} quarantined: ${q.reason}`);
     const actions = where ? ['Release', 'Show file'] : ['Release'];
-    const choice = await vscode.window.showWarningMessage(`Plumbline: the agent dropped code and is quarantined until you release it. ${q.reason}`, ...actions);
+    const reason = q.reason.replace(/^quarantined: /, '');
+    const choice = await vscode.window.showWarningMessage(`Plumbline: the agent ${q.agentId.replace(/^own:/, '')} dropped code and may not run until you release it: ${reason}`, ...actions);
     if (choice === 'Release') await this.release(q.agentId);
     else if (choice === 'Show file' && where) {
       await vscode.window.showTextDocument(vscode.Uri.file(where.file), { selection: new vscode.Range(where.line, 0, where.line, 0), preview: false });
@@ -217,21 +226,10 @@ export class AgentHost implements vscode.Disposable {
   }
 
   private async openStore(retention: number): Promise<void> {
-    const dir = this.context.storageUri?.fsPath;
-    if (!dir) return;
-    await mkdir(dir, { recursive: true });
-    const store = await Store.open(path.join(dir, 'plumbline.sqlite'), { keepRuns: retention, log: this.log });
+    const store = await openWorkspaceStore(this.context.storageUri, retention, this.log);
+    if (!store) return;
     this.store = store;
-    if (store.corrupt) void vscode.window.showWarningMessage(`Plumbline: the runs database was not readable (${store.corrupt.reason}). It was moved to ${store.corrupt.movedTo} and a new one started.`);
-    if (store.readOnly) void vscode.window.showWarningMessage(`Plumbline: ${store.readOnly.reason}. Agent runs of this window are not recorded.`);
-    const previous = store.listRuns(200);
-    if (!store.readOnly) {
-      // This window holds the store's lock, so a run still "running" belongs to a window that is gone.
-      for (const run of previous.filter((r) => !finalStates.includes(r.state))) {
-        Object.assign(run, store.updateRun(run.id, { state: 'stopped', error: 'VS Code closed during the run' }));
-      }
-    }
-    this.runs.load(previous.map(summaryOfRecord));
+    this.runs.load(store.listRuns(200).map(summaryOfRecord));
     this.restoring = true;
     try {
       for (const agent of store.listAgents().filter((a) => a.kind === 'own' && a.state === 'quarantined')) {
@@ -241,10 +239,6 @@ export class AgentHost implements vscode.Disposable {
       this.restoring = false;
     }
   }
-}
-
-function relativeTo(root: string, file: string): string {
-  return (path.isAbsolute(file) ? path.relative(root, file) : file).split(path.sep).join('/');
 }
 
 async function askPrompt(): Promise<string | undefined> {
