@@ -34,7 +34,7 @@ export class AgentEngine {
 
   /**
    * Starts a run for an agent (queued when the engine is at its limit). Refused at once when the
-   * agent is quarantined. The breaker is the provider's, shared with every other run.
+   * agent is quarantined. The breaker is the provider's (id and endpoint), shared with every other run.
    */
   start(agentId: string, options: Omit<RunOptions, 'breaker'>, host: RunHost): { run: AgentRun; result: Promise<RunResult> } {
     const quarantine = this.quarantined.get(agentId);
@@ -43,7 +43,7 @@ export class AgentEngine {
       host.emit(event);
       this.options.onEvent?.(event);
     };
-    const run = new AgentRun({ ...options, breaker: this.breakers.for(options.provider.id) }, { ...host, emit });
+    const run = new AgentRun({ ...options, breaker: this.breakers.for(`${options.provider.id} ${options.provider.endpoint ?? ''}`) }, { ...host, emit });
     this.runs.set(run.id, run);
     const result = this.slot(run).then(async (release) => {
       try {

@@ -69,8 +69,10 @@ export class ProviderError extends Error {
 }
 
 export interface Provider {
-  /** e.g. "openai", "anthropic", "vscode-lm": the circuit breaker is kept per provider id + base URL. */
+  /** e.g. "openai", "anthropic", "vscode-lm". */
   readonly id: string;
+  /** Where it sends requests (a base URL): with the id, the key of its circuit breaker. */
+  readonly endpoint?: string;
   stream(request: ModelRequest): AsyncIterable<ModelEvent>;
 }
 

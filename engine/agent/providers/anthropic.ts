@@ -23,6 +23,7 @@ export function anthropicProvider(config: ProviderConfig): Provider {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     id: 'anthropic',
+    endpoint: config.baseUrl,
     stream(request) {
       // The request names its model; the configured one is the default.
       const params = toParams({ ...request, model: request.model || config.model });

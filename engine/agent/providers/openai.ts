@@ -19,6 +19,7 @@ export function openAIProvider(config: ProviderConfig): Provider {
   const officialApi = isOpenAI(config.baseUrl);
   return {
     id: 'openai',
+    endpoint: config.baseUrl,
     stream(request) {
       // The request names its model; the configured one is the default.
       const params = toParams({ ...request, model: request.model || config.model }, officialApi);
