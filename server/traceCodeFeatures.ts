@@ -122,9 +122,11 @@ export class TraceCodeFeatures {
     if (here.length === 0) return [];
     const actions: CodeAction[] = [];
     const used = this.traceCodes.usedCodes();
+    const problems = this.index.problems(file);
+    // Each action is applied alone, so every site is offered the same fresh code.
+    const [code] = freshCodes(this.traceCodes.config, used);
     for (const site of here) {
-      const problem = this.index.problems(file).find((p) => p.site === site);
-      const [code] = freshCodes(this.traceCodes.config, used);
+      const problem = problems.find((p) => p.site === site);
       actions.push({
         title: `Assign a new unique trace code (${code})`,
         kind: problem ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite,

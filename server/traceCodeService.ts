@@ -5,7 +5,6 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { Logger } from '../engine/log';
 import {
-  excludeFilter,
   findSites,
   isSourceFile,
   readRegistry,
@@ -164,7 +163,7 @@ export class TraceCodeService {
     const folder = this.folderOf(file);
     if (!folder) return false;
     const relative = relativeTo(folder, file);
-    return !relative.split('/').some((part) => skippedFolders.has(part)) && !excludeFilter(this.config)(relative);
+    return !relative.split('/').some((part) => skippedFolders.has(part)) && !this.config.isExcluded(relative);
   }
 
   private async readFromDisk(file: string): Promise<void> {

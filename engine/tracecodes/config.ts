@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { z } from 'zod';
 
 /**
@@ -20,8 +21,13 @@ export type TraceCodeSettings = z.input<typeof TraceCodeSettings>;
 export type SiteKind = 'constructor' | 'call' | 'property';
 
 export interface TraceCodeConfig {
-  /** One regex finding every site: groups `kind`, `name`, `dq`/`sq`/`bt` (the literal's contents). */
+  /**
+   * One global regex finding every site (groups 1–3: the literal's contents in "", '' or ``).
+   * Shared: callers reset `lastIndex` and run it to the end synchronously.
+   */
   readonly siteRegex: RegExp;
+  /** The runtime form `0062-a9Fz` (group 1: the code); shared like siteRegex. */
+  readonly runtimeRegex: RegExp;
   /** Literal words every site contains: a file without any of them is skipped unread. */
   readonly keywords: string[];
   readonly kinds: ReadonlyMap<string, SiteKind>;
@@ -29,8 +35,9 @@ export interface TraceCodeConfig {
   readonly alphabet: string;
   readonly length: number;
   readonly registry: string;
-  readonly exclude: string[];
   isWellFormed(code: string): boolean;
+  /** A workspace-relative path (forward slashes) that `exclude` keeps out of the scan. */
+  isExcluded(relative: string): boolean;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -89,15 +96,17 @@ export function traceCodeConfig(raw: TraceCodeSettings = {}): TraceCodeConfig {
   // One pass over the text: the name is captured by re-reading the match (cheaper than a group per pattern).
   const siteRegex = new RegExp(`(?:${alternatives.join('|')})(?:"([^"\\\\\\n]*)"|'([^'\\\\\\n]*)'|\`([^\`\\\\\\n$]*)\`)`, 'g');
   const wellFormed = new RegExp(`^${settings.format}$`);
+  const excluded = settings.exclude.length ? picomatch(settings.exclude, { dot: true }) : () => false;
   return {
     siteRegex,
+    runtimeRegex: new RegExp(`(?<![\\w-])([${format[1]}]{${length}})-([0-9A-Za-z]{4})(?![\\w-])`, 'g'),
     keywords,
     kinds,
     format: settings.format,
     alphabet,
     length,
     registry: settings.registry,
-    exclude: settings.exclude,
     isWellFormed: (code) => wellFormed.test(code),
+    isExcluded: (relative) => excluded(relative),
   };
 }

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { TraceCodeIndex } from './codeIndex';
 import type { TraceCodeConfig } from './config';
 import { findSites } from './sites';
@@ -28,20 +27,13 @@ export interface ScanResult {
   failures: { file: string; error: string }[];
 }
 
-/** Returns a filter of workspace-relative paths (forward slashes) excluded by the settings. */
-export function excludeFilter(config: TraceCodeConfig): (relative: string) => boolean {
-  if (config.exclude.length === 0) return () => false;
-  const match = picomatch(config.exclude, { dot: true });
-  return (relative) => match(relative);
-}
-
 /**
  * Finds every site under the roots. Synchronous reads on purpose: for many small files they
  * beat the thread pool, and the bytes are checked for a pattern's keyword before any decoding,
  * so most files cost one read.
  */
 export function scanTree(roots: string[], config: TraceCodeConfig, index = new TraceCodeIndex(config)): ScanResult {
-  const excluded = excludeFilter(config);
+  const excluded = config.isExcluded;
   const keywords = config.keywords.map((k) => Buffer.from(k));
   const failures: ScanResult['failures'] = [];
   let files = 0;

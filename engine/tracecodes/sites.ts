@@ -38,7 +38,8 @@ export function mayHaveSites(text: string, config: TraceCodeConfig): boolean {
 export function findSites(text: string, config: TraceCodeConfig): Site[] {
   if (!mayHaveSites(text, config)) return [];
   const sites: Site[] = [];
-  const regex = new RegExp(config.siteRegex.source, 'g');
+  const regex = config.siteRegex;
+  regex.lastIndex = 0;
   let line = 0;
   let lineStart = 0;
   let nextNewline = text.indexOf('\n');
@@ -87,8 +88,8 @@ export interface RuntimeCode {
  * workspace; callers keep those they know, so a date or a UUID fragment never becomes a link.
  */
 export function runtimeCodesIn(text: string, config: TraceCodeConfig): RuntimeCode[] {
-  const cls = config.format.slice(0, config.format.lastIndexOf('{'));
-  const regex = new RegExp(`(?<![\\w-])(${cls}{${config.length}})-([0-9A-Za-z]{4})(?![\\w-])`, 'g');
+  const regex = config.runtimeRegex;
+  regex.lastIndex = 0;
   const found: RuntimeCode[] = [];
   for (let m = regex.exec(text); m; m = regex.exec(text)) {
     found.push({ code: m[1], text: m[0], start: m.index, end: m.index + m[0].length });

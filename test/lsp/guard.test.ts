@@ -17,25 +17,9 @@ import {
 import { URI } from 'vscode-uri';
 import { CheckEditRequest, CriticalViolationNotification } from '../../engine/protocol/lsp';
 import { eventually, startServer, type ServerUnderTest } from './languageServer';
+import { storeClass } from '../fixtures/storeClass';
 
-const original = [
-  'export class Store {',
-  '  private items = new Map<string, number>();',
-  '',
-  '  save(key: string, value: number) {',
-  '    this.items.set(key, value);',
-  '  }',
-  '',
-  '  load(key: string) {',
-  '    return this.items.get(key);',
-  '  }',
-  '',
-  '  delete(key: string) {',
-  '    this.items.delete(key);',
-  '  }',
-  '}',
-  '',
-].join('\n');
+const original = storeClass;
 const dropped = original.replace(/  load[\s\S]*?this\.items\.delete\(key\);\n  }\n/, '  // ... (other methods)\n');
 
 /** The guard in the built server: files changed on disk are checked against their baseline. */

@@ -14,25 +14,9 @@ import { Workspace } from '../../engine/agent/workspace';
 import { Guard, languageOfFile } from '../../engine/guard';
 import { Store } from '../../engine/store';
 import { reply, startProviderServer, type ProviderServer } from '../fixtures/providerServer';
+import { storeClass } from '../fixtures/storeClass';
 
-const store = [
-  'export class Store {',
-  '  private items = new Map<string, number>();',
-  '',
-  '  save(key: string, value: number) {',
-  '    this.items.set(key, value);',
-  '  }',
-  '',
-  '  load(key: string) {',
-  '    return this.items.get(key);',
-  '  }',
-  '',
-  '  delete(key: string) {',
-  '    this.items.delete(key);',
-  '  }',
-  '}',
-  '',
-].join('\n');
+const store = storeClass;
 const plan = '# Tasks: Store\n\n## Phase 1\n- [ ] T001 Add a count method to Store\n- [ ] T002 Document the Store\n';
 
 const call = (name: string, args: unknown, split = true) => {
