@@ -108,7 +108,7 @@ export class AgentHost implements vscode.Disposable {
     });
     let started: { run: AgentRun; result: Promise<RunResult> };
     try {
-      started = this.engine.start(model.agentId, { id, prompt, task, provider: model.provider, model: model.model, tools: agentTools, limits: config.limits }, host);
+      started = this.engine.start(model.agentId, { id, prompt, task, provider: model.provider, model: model.model, tools: agentTools, limits: config.limits, pricing: config.pricing }, host);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const quarantined = this.engine.quarantines().some((q) => q.agentId === model.agentId);

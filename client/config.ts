@@ -50,6 +50,8 @@ export interface AgentConfig {
   autoApproveEdits: boolean;
   allowedCommands: string[];
   limits: RunLimits;
+  /** Dollars per million tokens; undefined when the person has not said, and cost is not counted. */
+  pricing: { input: number; output: number } | undefined;
   concurrency: number;
   retention: number;
 }
@@ -66,6 +68,7 @@ const agentSettings = z.object({
   maxSteps: whole(50),
   maxTokens: whole(2_000_000),
   maxCost: positive(5),
+  pricing: z.object({ input: z.number().min(0), output: z.number().min(0) }).optional().catch(undefined),
   concurrency: whole(2, 16),
   retention: whole(500),
 });
@@ -79,6 +82,7 @@ export function readAgentConfig(): AgentConfig {
     autoApproveEdits: s.autoApproveEdits,
     allowedCommands: s.allowedCommands.map((c) => c.trim()).filter(Boolean),
     limits: { maxSteps: s.maxSteps, maxTokens: s.maxTokens, maxCost: s.maxCost },
+    pricing: s.pricing,
     concurrency: s.concurrency,
     retention: s.retention,
   };

@@ -138,7 +138,9 @@ export class AgentRun {
   }
 
   async execute(): Promise<RunResult> {
-    const limits = { ...defaultLimits, ...this.options.limits };
+    const given = this.options.limits ?? {};
+    // `??` rather than a spread: a limit passed as undefined means the default, not no limit.
+    const limits: RunLimits = { maxSteps: given.maxSteps ?? defaultLimits.maxSteps, maxTokens: given.maxTokens ?? defaultLimits.maxTokens, maxCost: given.maxCost ?? defaultLimits.maxCost };
     const { task } = this.options;
     let error: string | undefined;
     let final: RunState = 'done';
@@ -154,7 +156,7 @@ export class AgentRun {
         const reply = await this.callModel(messages);
         messages.push({ role: 'assistant', content: reply.text, toolCalls: reply.toolCalls.length ? reply.toolCalls : undefined });
         if (this.tokens.input + this.tokens.output > limits.maxTokens) throw new LimitError(`the run used ${this.tokens.input + this.tokens.output} tokens, over its limit of ${limits.maxTokens}`);
-        if (this.cost > limits.maxCost) throw new LimitError(`the run cost $${this.cost.toFixed(2)}, over its limit of $${limits.maxCost}`);
+        if (this.cost > limits.maxCost) throw new LimitError(`the run cost ${dollars(this.cost)}, over its limit of ${dollars(limits.maxCost)}`);
         if (reply.toolCalls.length === 0) break;
         let finished = false;
         for (const call of reply.toolCalls) {
@@ -308,3 +310,6 @@ export class AgentRun {
 class StopSignal extends Error {}
 class QuarantineSignal extends Error {}
 class LimitError extends Error {}
+
+/** Cents are too coarse for one run on a cheap model: below a dollar, four decimals. */
+const dollars = (amount: number) => `$${amount.toFixed(amount < 1 ? 4 : 2)}`;

@@ -8,7 +8,7 @@ import type { ProviderConfig } from '../agent/model';
 import { filePlanAccess } from '../agent/plans';
 import { createProvider } from '../agent/providers';
 import { recordRun } from '../agent/recorder';
-import type { RunEvent } from '../agent/run';
+import type { RunEvent, RunLimits } from '../agent/run';
 import { agentTools } from '../agent/tools';
 import { Workspace } from '../agent/workspace';
 import { Store } from '../store';
@@ -22,11 +22,14 @@ export const runCommand: Command = {
   summary: 'run an agent headless against an OpenAI-compatible or Anthropic endpoint; events as JSON lines; exit 0 only when done',
   usage: [
     'run --workspace DIR --prompt TEXT [--task FILE#ID] --base-url URL --model M [--provider openai|anthropic]',
-    '           [--approve edits|all|none] [--db FILE] [--max-steps N] [--allow-command CMD]...',
+    '           [--approve edits|all|none] [--db FILE] [--allow-command CMD]...',
+    '           [--max-steps N] [--max-tokens N] [--max-cost USD] [--price-input USD --price-output USD]',
     '',
     '  The key comes from PLUMBLINE_API_KEY, else OPENAI_API_KEY / ANTHROPIC_API_KEY (none needed for a local server).',
     '  --approve edits (default): edits are kept, commands and protected paths are refused; all: everything is',
     '  approved; none: nothing is. Questions from the agent get "no user" as the answer. Ctrl-C stops the run.',
+    '  --price-input/--price-output: dollars per million tokens; with them the run counts its cost and stops',
+    '  at --max-cost (default $5). Without them cost is not counted.',
   ].join('\n'),
   options: {
     workspace: { type: 'string' },
@@ -38,6 +41,10 @@ export const runCommand: Command = {
     approve: { type: 'string' },
     db: { type: 'string' },
     'max-steps': { type: 'string' },
+    'max-tokens': { type: 'string' },
+    'max-cost': { type: 'string' },
+    'price-input': { type: 'string' },
+    'price-output': { type: 'string' },
     'allow-command': { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
@@ -52,8 +59,15 @@ export const runCommand: Command = {
     if (!v['base-url'] && kind === 'openai') throw new UsageError('run needs --base-url URL (e.g. http://localhost:11434/v1 for Ollama)');
     const approve = (v.approve as string | undefined) ?? 'edits';
     if (!(approvals as readonly string[]).includes(approve)) throw new UsageError(`--approve must be edits, all or none, not "${approve}"`);
-    const maxSteps = v['max-steps'] === undefined ? undefined : Number(v['max-steps']);
-    if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1)) throw new UsageError('--max-steps must be a whole number, 1 or more');
+    const limits: Partial<RunLimits> = {
+      maxSteps: numberOption(v, 'max-steps', 'whole'),
+      maxTokens: numberOption(v, 'max-tokens', 'whole'),
+      maxCost: numberOption(v, 'max-cost', 'positive'),
+    };
+    const priceInput = numberOption(v, 'price-input', 'price');
+    const priceOutput = numberOption(v, 'price-output', 'price');
+    if ((priceInput === undefined) !== (priceOutput === undefined)) throw new UsageError('--price-input and --price-output go together');
+    const pricing = priceInput === undefined || priceOutput === undefined ? undefined : { input: priceInput, output: priceOutput };
     let task: { file: string; id: string } | undefined;
     if (v.task) {
       const [file, id] = String(v.task).split('#');
@@ -78,7 +92,7 @@ export const runCommand: Command = {
     const record = store ? recordRun(store, { id: runId, agentId: 'cli', agentName: 'plumbline run', prompt, provider: provider.id, model: config.model, task }) : undefined;
     const { run, result } = engine.start(
       'cli',
-      { id: runId, prompt, task, provider, model: config.model, tools: agentTools, limits: maxSteps ? { maxSteps } : undefined },
+      { id: runId, prompt, task, provider, model: config.model, tools: agentTools, limits, pricing },
       {
         workspace,
         plans,
@@ -107,3 +121,17 @@ export const runCommand: Command = {
     }
   },
 };
+
+const numberKinds = {
+  whole: { valid: (n: number) => Number.isInteger(n) && n >= 1, says: 'a whole number, 1 or more' },
+  positive: { valid: (n: number) => n > 0, says: 'a number above 0' },
+  price: { valid: (n: number) => n >= 0, says: 'a number, 0 or more (dollars per million tokens)' },
+};
+
+function numberOption(values: Record<string, unknown>, name: string, kind: keyof typeof numberKinds): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (String(raw).trim() === '' || !Number.isFinite(n) || !numberKinds[kind].valid(n)) throw new UsageError(`--${name} must be ${numberKinds[kind].says}, not "${String(raw)}"`);
+  return n;
+}

@@ -8,7 +8,7 @@ import { execCommand } from '../../engine/agent/exec';
 import { filePlanAccess } from '../../engine/agent/plans';
 import { createProvider } from '../../engine/agent/providers';
 import { recordRun } from '../../engine/agent/recorder';
-import type { RunEvent, RunResult } from '../../engine/agent/run';
+import type { RunEvent, RunOptions, RunResult } from '../../engine/agent/run';
 import { agentTools } from '../../engine/agent/tools';
 import { Workspace } from '../../engine/agent/workspace';
 import { Guard, languageOfFile } from '../../engine/guard';
@@ -58,7 +58,8 @@ for (const protocol of ['openai', 'anthropic'] as const) {
     const provider = () =>
       createProvider({ kind: protocol, baseUrl: protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl, model: 'test-model', apiKey: 'test-key', timeoutMs: 3000 });
 
-    function start(prompt: string, options: { task?: { file: string; id: string }; agentId?: string; approve?: boolean } = {}) {
+    type StartOptions = { task?: { file: string; id: string }; agentId?: string; approve?: boolean } & Pick<RunOptions, 'limits' | 'pricing'>;
+    function start(prompt: string, options: StartOptions = {}) {
       const events: RunEvent[] = [];
       const id = randomUUID();
       const p = provider();
@@ -66,7 +67,7 @@ for (const protocol of ['openai', 'anthropic'] as const) {
       const guard = new Guard();
       const { run, result } = engine.start(
         options.agentId ?? 'agent-1',
-        { id, prompt, task: options.task, provider: p, model: 'test-model', tools: agentTools, random: () => 0 },
+        { id, prompt, task: options.task, provider: p, model: 'test-model', tools: agentTools, random: () => 0, limits: options.limits, pricing: options.pricing },
         {
           workspace: new Workspace(workspace),
           plans: filePlanAccess(workspace),
@@ -207,6 +208,30 @@ for (const protocol of ['openai', 'anthropic'] as const) {
       assert.equal((await result).state, 'done');
       assert.equal(events.find((e) => e.type === 'retry')?.reason, 'stream-cut');
       assert.equal(events.filter((e) => e.type === 'model-response').at(-1)?.text, 'Whole answer');
+    });
+
+    it('ends a run at its step, token and cost limits with the reason, and leaves its task in progress', async () => {
+      const task = { file: 'plans/tasks.md', id: 'T001' };
+      const read = () => reply.toolCalls([call('read_file', { path: 'src/store.ts' })]);
+      server.script(read(), read());
+      const steps = await start('Read forever', { task, limits: { maxSteps: 2 } }).result;
+      assert.deepEqual([steps.state, steps.steps, steps.error], ['failed', 2, 'the run reached its limit of 2 steps']);
+      assert.doesNotMatch(readFileSync(file('plans/tasks.md'), 'utf8'), /- \[x\] T001/, 'not done');
+
+      server.script(reply.toolCalls([call('read_file', { path: 'src/store.ts' })], { usage: { input: 90, output: 20 } }));
+      const tokens = await start('Read a lot', { limits: { maxTokens: 100 } }).result;
+      assert.deepEqual([tokens.state, tokens.error], ['failed', 'the run used 110 tokens, over its limit of 100']);
+
+      // $3 and $15 per million tokens: 2,000 in and 300 out cost $0.0105, over a one-cent limit.
+      server.script(reply.toolCalls([call('read_file', { path: 'src/store.ts' })], { usage: { input: 2000, output: 300 } }));
+      const { result, events } = start('Spend', { limits: { maxCost: 0.01 }, pricing: { input: 3, output: 15 } });
+      const cost = await result;
+      assert.equal(cost.state, 'failed');
+      assert.equal(cost.error, 'the run cost $0.0105, over its limit of $0.0100');
+      assert.ok(Math.abs(cost.cost - 0.0105) < 1e-9, String(cost.cost));
+      assert.equal(events.find((e) => e.type === 'usage')?.cost, cost.cost);
+      assert.ok(Math.abs((db.getRun(cost.runId)?.cost ?? 0) - 0.0105) < 1e-9, 'the cost is recorded');
+      assert.equal(events.filter((e) => e.type === 'tool-call').length, 0, 'no tool runs once the limit is passed');
     });
 
     it('stops during a long stream: the run ends as stopped before the answer is complete', async () => {

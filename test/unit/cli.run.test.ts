@@ -88,8 +88,26 @@ describe('plumbline run (CLI)', () => {
     assert.match(String(results[1].content), /^exit code 0\nhi/);
   });
 
+  it('counts cost with --price-input/--price-output and stops at --max-cost', async () => {
+    server.script(reply.toolCalls([{ name: 'read_file', fragments: ['{"path":"plans/tasks.md"}'] }], { usage: { input: 1000, output: 1000 } }));
+    const { code, stdout } = await cli(dir, [...base(), '--prompt', 'hi', '--price-input', '2', '--price-output', '8', '--max-cost', '0.005']);
+    assert.equal(code, 1);
+    const result = lines(stdout).at(-1)!;
+    assert.deepEqual([result.state, result.cost, result.error], ['failed', 0.01, 'the run cost $0.0100, over its limit of $0.0050']);
+  });
+
   it('bad usage: one line, exit 2', async () => {
-    for (const args of [['run'], ['run', '--workspace', '.', '--prompt', 'x'], [...base(), '--prompt', 'x', '--approve', 'some'], [...base(), '--task', 'nohash']]) {
+    const bad = [
+      ['run'],
+      ['run', '--workspace', '.', '--prompt', 'x'],
+      [...base(), '--prompt', 'x', '--approve', 'some'],
+      [...base(), '--task', 'nohash'],
+      [...base(), '--prompt', 'x', '--max-steps', '1.5'],
+      [...base(), '--prompt', 'x', '--max-cost', '0'],
+      [...base(), '--prompt', 'x', '--price-input', '3'],
+      [...base(), '--prompt', 'x', '--price-input', 'cheap', '--price-output', '1'],
+    ];
+    for (const args of bad) {
       const { code, stdout, stderr } = await cli(dir, args);
       assert.equal(code, 2, args.join(' '));
       assert.equal(stdout, '');
