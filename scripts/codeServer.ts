@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,6 +97,8 @@ export interface CodeServerOptions {
   extensionsDir: string;
   /** Written to <userDataDir>/User/settings.json before start. */
   settings: Record<string, unknown>;
+  /** Extension folders (with a package.json) to install before start, as if from a VSIX. */
+  extensions?: string[];
   /** Extra environment for the server, which its extension host inherits. */
   env?: Record<string, string>;
   /** Receives the server's stdout and stderr. */
@@ -115,6 +117,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   await mkdir(path.join(options.userDataDir, 'User'), { recursive: true });
   await mkdir(options.extensionsDir, { recursive: true });
   await writeFile(path.join(options.userDataDir, 'User', 'settings.json'), JSON.stringify(options.settings, null, 2));
+  await installExtensions(options.extensionsDir, options.extensions ?? []);
   const child = spawn(
     process.execPath,
     [
@@ -175,13 +178,37 @@ async function stopProcessGroup(child: ChildProcess): Promise<void> {
 }
 
 /** The workbench URL for a folder, optionally loading an extension under development and its tests. */
-export function workbenchUrl(port: number, folder: string, dev?: { extensionPath: string; testsPath?: string }): string {
+/**
+ * Copies extension folders into the extensions folder and lists them in its extensions.json,
+ * the manifest VS Code reads installed extensions from (what `--install-extension` would write
+ * for a VSIX; the server cannot install a folder).
+ */
+async function installExtensions(extensionsDir: string, folders: string[]): Promise<void> {
+  if (!folders.length) return;
+  const entries = [];
+  for (const folder of folders) {
+    const manifest = JSON.parse(await readFile(path.join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+    const relativeLocation = `${id}-${manifest.version}`;
+    const location = path.join(extensionsDir, relativeLocation);
+    await cp(folder, location, { recursive: true });
+    entries.push({ identifier: { id }, version: manifest.version, location: { $mid: 1, scheme: 'file', path: location }, relativeLocation, metadata: { installedTimestamp: Date.now() } });
+  }
+  await writeFile(path.join(extensionsDir, 'extensions.json'), JSON.stringify(entries));
+}
+
+/**
+ * The workbench's address. `enableProposedApi` lets every extension use the API proposals its
+ * package.json names (the test suite's scripted language model registers itself through one).
+ */
+export function workbenchUrl(port: number, folder: string, dev?: { extensionPath: string; testsPath?: string; enableProposedApi?: boolean }): string {
   const url = new URL(`http://127.0.0.1:${port}/`);
   url.searchParams.set('folder', folder);
   if (dev) {
     const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload: [string, string][] = [['extensionDevelopmentPath', remote(dev.extensionPath)]];
     if (dev.testsPath) payload.push(['extensionTestsPath', remote(dev.testsPath)]);
+    if (dev.enableProposedApi) payload.push(['enableProposedApi', '']);
     url.searchParams.set('payload', JSON.stringify(payload));
   }
   return url.toString();

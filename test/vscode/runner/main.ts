@@ -72,6 +72,7 @@ async function main(): Promise<number> {
       port,
       userDataDir: path.join(tmp, 'user'),
       extensionsDir: path.join(tmp, 'extensions'),
+      extensions: [path.join(root, 'test/vscode/lmFixture')],
       settings: quietSettings,
       env: { PLUMBLINE_TEST_RUNNER_URL: runnerHttp.url },
       output: (chunk) => serverLog.push(chunk),
@@ -79,7 +80,7 @@ async function main(): Promise<number> {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (err) => serverLog.push(`[page error] ${err.message}\n`));
-    const url = workbenchUrl(port, workspace, { extensionPath: root, testsPath: suite });
+    const url = workbenchUrl(port, workspace, { extensionPath: root, testsPath: suite, enableProposedApi: true });
     await page.goto(url);
     const serverExit = new Promise<never>((_, reject) =>
       server?.process.once('exit', (code) => reject(new Error(`the VS Code server exited (code ${code})`))),

@@ -185,4 +185,39 @@ describe('Agent runs in a real VS Code', () => {
     if (existsSync(workspaceSettings)) assert.ok(!(await readFile(workspaceSettings, 'utf8')).includes(apiKey), 'not in the workspace settings');
     if (runner.available) assert.ok(!(await runner.channelLog('Plumbline')).includes(apiKey), 'not in the log');
   });
+
+  it('runs on a language model VS Code offers: tool calls and their results go through the Language Model API, tokens are counted', async () => {
+    // test/vscode/lmFixture registers this scripted model the way Copilot registers its models.
+    const fixture = vscode.extensions.getExtension('plumbline-test.lm-fixture');
+    assert.ok(fixture, 'the test model\'s extension is installed');
+    await fixture.activate();
+    const [model] = await runner.eventually(async () => (await vscode.lm.selectChatModels({ id: 'plumbline-test-model' })).length && vscode.lm.selectChatModels({ id: 'plumbline-test-model' }), 'the test language model');
+    assert.equal(model.vendor, 'plumbline-test');
+    assert.equal((await api.models.status()).languageModels, true, 'the chat may offer VS Code language models');
+    await vscode.commands.executeCommand('plumblineTestLm.script', [
+      { text: 'Reading it first. ', toolCalls: [{ id: 'c1', name: 'read_file', input: { path: 'agent-work/hello.ts' } }] },
+      { toolCalls: [{ id: 'c2', name: 'edit_file', input: { path: 'agent-work/hello.ts', oldText: "return 'hi';", newText: "return 'Hi from a VS Code model';" } }] },
+      { toolCalls: [{ id: 'c3', name: 'finish', input: { success: true, summary: 'The greeting changed.' } }] },
+    ]);
+    const status = await vscode.commands.executeCommand<ModelStatus>('plumbline.configureModel', { provider: 'vscode-lm', model: 'plumbline-test-model' });
+    assert.equal(status.description, 'plumbline-test-model (VS Code language model)');
+
+    const result = await runAgent({ prompt: 'Change the greeting' });
+    assert.equal(result?.state, 'done', JSON.stringify(result));
+    assert.deepEqual([result.steps, result.outcome?.summary], [3, 'The greeting changed.']);
+    assert.ok(result.tokens.input > 0 && result.tokens.output > 0, `tokens counted with the model's tokenizer: ${JSON.stringify(result.tokens)}`);
+    assert.equal(await readFile(file('agent-work/hello.ts'), 'utf8'), hello.replace("'hi'", "'Hi from a VS Code model'"));
+
+    type Part = { type: string; value?: string; callId?: string; name?: string; content?: Part[] };
+    const requests = await vscode.commands.executeCommand<{ messages: { role: string; content: Part[] }[]; tools: string[] }[]>('plumblineTestLm.requests');
+    assert.equal(requests.length, 3);
+    assert.ok(['read_file', 'edit_file', 'finish', 'set_task_status'].every((t) => requests[0].tools.includes(t)), requests[0].tools.join(', '));
+    // The second request carries the first answer back: its text and call, then the call's result.
+    const [answer, results] = requests[1].messages.slice(-2);
+    assert.equal(answer.role, 'assistant');
+    assert.deepEqual(answer.content.map((p) => [p.type, p.value ?? p.name]), [['text', 'Reading it first. '], ['tool-call', 'read_file']]);
+    assert.equal(results.role, 'user');
+    assert.deepEqual([results.content[0].type, results.content[0].callId], ['tool-result', 'c1']);
+    assert.ok(results.content[0].content?.some((p) => p.value?.includes("return 'hi';")), 'the file went back to the model');
+  });
 });

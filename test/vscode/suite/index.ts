@@ -9,7 +9,8 @@ import * as testRunner from './runner';
  * process, so results go to the runner over HTTP (PLUMBLINE_TEST_RUNNER_URL).
  */
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
+  // PLUMBLINE_VSCODE_GREP (passed through the server's environment) runs only the matching tests.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, grep: process.env.PLUMBLINE_VSCODE_GREP || undefined });
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
