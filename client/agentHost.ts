@@ -117,7 +117,7 @@ export class AgentHost implements vscode.Disposable {
       return undefined;
     }
     if (this.store && !this.store.readOnly) record = recordRun(this.store, { id, agentId: model.agentId, agentName: model.description, prompt, provider: model.provider.id, model: model.model, task });
-    this.runs.add({ id, prompt, task: task ?? null, model: model.model, state: 'queued', steps: 0, tokens: { input: 0, output: 0 }, startedAt: Date.now(), error: null });
+    this.runs.add({ id, prompt, task: task ?? null, model: model.model, state: 'queued', steps: 0, tokens: { input: 0, output: 0 }, cost: 0, startedAt: Date.now(), error: null });
     this.log.info(`Agent run ${id} started with ${model.description}${task ? ` on ${task.file}#${task.id}` : ''}`);
     this.running.add(started.result);
     try {
@@ -215,6 +215,7 @@ export class AgentHost implements vscode.Disposable {
 
   private async showQuarantine(q: Quarantine): Promise<void> {
     const where = q.runId ? this.quarantinedFiles.get(q.runId) : undefined;
+    if (q.runId) this.quarantinedFiles.delete(q.runId);
     this.log.warn(`Agent ${q.agentId} quarantined: ${q.reason}`);
     const actions = where ? ['Release', 'Show file'] : ['Release'];
     const reason = q.reason.replace(/^quarantined: /, '');

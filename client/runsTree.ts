@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunEvent, RunState } from '../engine/agent/run';
+import { dollars, type RunEvent, type RunState } from '../engine/agent/run';
 import type { Run } from '../engine/store';
 
 /** One row of the Runs tree: what the store keeps of a run, kept current from its events. */
@@ -11,6 +11,8 @@ export interface RunSummary {
   state: RunState;
   steps: number;
   tokens: { input: number; output: number };
+  /** US dollars; 0 when the model's prices are not set. */
+  cost: number;
   startedAt: number;
   error: string | null;
 }
@@ -35,6 +37,7 @@ export function summaryOfRecord(run: Run): RunSummary {
     state: run.state,
     steps: run.steps,
     tokens: { input: run.inputTokens, output: run.outputTokens },
+    cost: run.cost,
     startedAt: run.startedAt,
     error: run.error,
   };
@@ -68,10 +71,14 @@ export class RunsTree implements vscode.TreeDataProvider<RunSummary>, vscode.Dis
     if (!run) return;
     if (event.type === 'state' && typeof event.state === 'string') run.state = event.state as RunState;
     else if (event.type === 'model-request' && typeof event.step === 'number') run.steps = event.step;
-    else if (event.type === 'usage' && isTokens(event.total)) run.tokens = event.total;
+    else if (event.type === 'usage' && isTokens(event.total)) {
+      run.tokens = event.total;
+      if (typeof event.cost === 'number') run.cost = event.cost;
+    }
     else if (event.type === 'result') {
       if (typeof event.steps === 'number') run.steps = event.steps;
       if (isTokens(event.tokens)) run.tokens = event.tokens;
+      if (typeof event.cost === 'number') run.cost = event.cost;
       run.error = typeof event.error === 'string' ? event.error : null;
     } else return;
     this.refresh();
@@ -93,7 +100,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunSummary>, vscode.Dis
     const [icon, color] = icons[run.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const tokens = run.tokens.input + run.tokens.output;
-    item.description = `${run.state} · ${run.steps} step${run.steps === 1 ? '' : 's'} · ${tokens.toLocaleString('en-US')} tokens`;
+    item.description = `${run.state} · ${run.steps} step${run.steps === 1 ? '' : 's'} · ${tokens.toLocaleString('en-US')} tokens${run.cost ? ` · ${dollars(run.cost)}` : ''}`;
     item.tooltip = tooltip(run);
     item.contextValue = `plumbline.run.${run.state}`;
     item.accessibilityInformation = { label: `Run ${label}, ${item.description}` };
@@ -134,9 +141,9 @@ function oneLine(text: string): string {
 function tooltip(run: RunSummary): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${run.state}** · ${new Date(run.startedAt).toLocaleString()}\n\n`);
-  if (run.task) md.appendMarkdown(`Task ${run.task.id} of \`${run.task.file}\`\n\n`);
+  if (run.task) md.appendText(`Task ${run.task.id} of ${run.task.file}\n\n`);
   md.appendText(run.prompt.slice(0, 1000));
-  md.appendText(`\n\nModel: ${run.model} · ${run.steps} steps · ${run.tokens.input} in / ${run.tokens.output} out`);
+  md.appendText(`\n\nModel: ${run.model} · ${run.steps} steps · ${run.tokens.input} in / ${run.tokens.output} out${run.cost ? ` · ${dollars(run.cost)}` : ''}`);
   if (run.error) md.appendMarkdown('\n\n').appendText(run.error);
   return md;
 }

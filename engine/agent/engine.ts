@@ -1,5 +1,5 @@
 import { Breakers } from './faults';
-import { AgentRun, type RunEvent, type RunHost, type RunOptions, type RunResult } from './run';
+import { AgentRun, finalStates, type RunEvent, type RunHost, type RunOptions, type RunResult } from './run';
 
 export interface Quarantine {
   agentId: string;
@@ -15,6 +15,11 @@ export interface EngineOptions {
   /** Every event of every run, for the store and the views. */
   onEvent?: (event: RunEvent) => void;
   onQuarantine?: (quarantine: Quarantine) => void;
+  /**
+   * Finished runs kept for "Undo this run" (100 by default). Each holds its checkpoints, the
+   * files' earlier contents, in memory; older runs are forgotten here but stay in the store.
+   */
+  keepFinished?: number;
 }
 
 /**
@@ -52,6 +57,7 @@ export class AgentEngine {
         return outcome;
       } finally {
         release();
+        this.forgetOldRuns();
       }
     });
     return { run, result };
@@ -88,6 +94,12 @@ export class AgentEngine {
   /** "Release quarantined agent": true when it was quarantined. */
   release(agentId: string): boolean {
     return this.quarantined.delete(agentId);
+  }
+
+  private forgetOldRuns(): void {
+    // A Map keeps insertion order: the first finished runs are the oldest.
+    const finished = [...this.runs.values()].filter((r) => finalStates.includes(r.state));
+    for (const run of finished.slice(0, Math.max(0, finished.length - (this.options.keepFinished ?? 100)))) this.runs.delete(run.id);
   }
 
   /** Resolves with a release function once the run may go; a run stopped while queued goes at once (to end as stopped). */

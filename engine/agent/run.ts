@@ -312,4 +312,4 @@ class QuarantineSignal extends Error {}
 class LimitError extends Error {}
 
 /** Cents are too coarse for one run on a cheap model: below a dollar, four decimals. */
-const dollars = (amount: number) => `$${amount.toFixed(amount < 1 ? 4 : 2)}`;
+export const dollars = (amount: number): string => `$${amount.toFixed(amount < 1 ? 4 : 2)}`;

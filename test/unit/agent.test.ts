@@ -264,17 +264,7 @@ describe('the agent engine', () => {
   it('queues runs over the concurrency limit, and Stop All ends running and queued runs alike', async () => {
     const engine = new AgentEngine({ concurrency: 1 });
     const provider = createProvider({ kind: 'openai', baseUrl: server.openaiBaseUrl, model: 'm', apiKey: 'k', timeoutMs: 3000 });
-    const host = {
-      workspace: new Workspace(dir),
-      plans: filePlanAccess(dir),
-      guard: async () => [],
-      approve: async () => false,
-      ask: async () => '',
-      exec: (command: string, cwd: string, timeoutMs: number, signal: AbortSignal) => execCommand(command, cwd, timeoutMs, signal),
-      emit: () => undefined,
-      autoApproveEdits: true,
-      allowedCommands: [],
-    };
+    const host = quietHost(dir);
     server.script(reply.text(Array.from({ length: 100 }, (_, i) => `w${i} `), { delayMs: 50 }));
     const requestsBefore = server.requests.length;
     const first = engine.start('a', { prompt: 'one', provider, model: 'm', tools: agentTools }, host);
@@ -287,4 +277,34 @@ describe('the agent engine', () => {
     assert.deepEqual([a.state, b.state], ['stopped', 'stopped']);
     assert.equal(server.requests.length - requestsBefore, 1, 'the queued run never called the model');
   });
+
+  it('keeps the newest finished runs for undo and forgets older ones', async () => {
+    const engine = new AgentEngine({ keepFinished: 2 });
+    const provider = createProvider({ kind: 'openai', baseUrl: server.openaiBaseUrl, model: 'm', apiKey: 'k', timeoutMs: 3000 });
+    const host = quietHost(dir);
+    const ids: string[] = [];
+    for (const prompt of ['one', 'two', 'three']) {
+      server.script(reply.text(['ok']));
+      const { run, result } = engine.start('a', { prompt, provider, model: 'm', tools: agentTools }, host);
+      ids.push(run.id);
+      assert.equal((await result).state, 'done');
+    }
+    assert.deepEqual(engine.list().map((r) => r.id), ids.slice(1));
+    assert.equal(engine.get(ids[0]), undefined);
+  });
 });
+
+/** A host that approves nothing and records nothing. */
+function quietHost(dir: string) {
+  return {
+    workspace: new Workspace(dir),
+    plans: filePlanAccess(dir),
+    guard: async () => [],
+    approve: async () => false,
+    ask: async () => '',
+    exec: (command: string, cwd: string, timeoutMs: number, signal: AbortSignal) => execCommand(command, cwd, timeoutMs, signal),
+    emit: () => undefined,
+    autoApproveEdits: true,
+    allowedCommands: [],
+  };
+}

@@ -191,7 +191,10 @@ describe('Agent runs in a real VS Code', () => {
     const fixture = vscode.extensions.getExtension('plumbline-test.lm-fixture');
     assert.ok(fixture, 'the test model\'s extension is installed');
     await fixture.activate();
-    const [model] = await runner.eventually(async () => (await vscode.lm.selectChatModels({ id: 'plumbline-test-model' })).length && vscode.lm.selectChatModels({ id: 'plumbline-test-model' }), 'the test language model');
+    const [model] = await runner.eventually(async () => {
+      const found = await vscode.lm.selectChatModels({ id: 'plumbline-test-model' });
+      return found.length ? found : undefined;
+    }, 'the test language model');
     assert.equal(model.vendor, 'plumbline-test');
     assert.equal((await api.models.status()).languageModels, true, 'the chat may offer VS Code language models');
     await vscode.commands.executeCommand('plumblineTestLm.script', [
