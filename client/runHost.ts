@@ -40,6 +40,7 @@ export function createRunHost({ client, workspace, plans, config, emit }: RunHos
     emit,
     autoApproveEdits: config.autoApproveEdits,
     allowedCommands: config.allowedCommands,
+    hasUnsavedChanges: (file) => vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath === file),
   };
 }
 

@@ -39,6 +39,8 @@ export interface RunHost {
   emit(event: RunEvent): void;
   autoApproveEdits: boolean;
   allowedCommands: readonly string[];
+  /** True when a person has unsaved changes to the file in an editor (none outside VS Code). */
+  hasUnsavedChanges?(absolutePath: string): boolean;
 }
 
 export interface RunOptions {
@@ -292,6 +294,7 @@ export class AgentRun {
       exec: (command, cwd, timeoutMs) => host.exec(command, cwd, timeoutMs, signal),
       autoApproveEdits: host.autoApproveEdits,
       allowedCommands: host.allowedCommands,
+      hasUnsavedChanges: (file) => host.hasUnsavedChanges?.(file) ?? false,
       signal,
     };
   }

@@ -58,7 +58,7 @@ for (const protocol of ['openai', 'anthropic'] as const) {
     const provider = () =>
       createProvider({ kind: protocol, baseUrl: protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl, model: 'test-model', apiKey: 'test-key', timeoutMs: 3000 });
 
-    type StartOptions = { task?: { file: string; id: string }; agentId?: string; approve?: boolean } & Pick<RunOptions, 'limits' | 'pricing'>;
+    type StartOptions = { task?: { file: string; id: string }; agentId?: string; approve?: boolean; unsaved?: string[] } & Pick<RunOptions, 'limits' | 'pricing'>;
     function start(prompt: string, options: StartOptions = {}) {
       const events: RunEvent[] = [];
       const id = randomUUID();
@@ -81,6 +81,7 @@ for (const protocol of ['openai', 'anthropic'] as const) {
           },
           autoApproveEdits: true,
           allowedCommands: [],
+          hasUnsavedChanges: (f) => (options.unsaved ?? []).some((u) => file(u) === f),
         },
       );
       return { run, result, events };
@@ -156,6 +157,22 @@ for (const protocol of ['openai', 'anthropic'] as const) {
       assert.equal(existsSync(outside), false);
       assert.equal(existsSync(file('.vscode/settings.json')), false);
       assert.ok(events.some((e) => e.type === 'approval' && e.approved === false && e.path === '.vscode/settings.json'));
+    });
+
+    it('never writes over a file with unsaved changes in an editor, and says why', async () => {
+      server.script(
+        reply.toolCalls([call('write_file', { path: 'src/store.ts', content: 'export {};\n' })]),
+        reply.toolCalls([call('edit_file', { path: 'plans/tasks.md', oldText: 'T002 Document', newText: 'T002 Describe' })]),
+        reply.text(['Stopping here.']),
+      );
+      const { result, events } = start('Rewrite', { unsaved: ['src/store.ts'] });
+      assert.equal((await result).state, 'done');
+      assert.equal(readFileSync(file('src/store.ts'), 'utf8'), store, 'untouched');
+      assert.match(readFileSync(file('plans/tasks.md'), 'utf8'), /T002 Describe/, 'other files are written');
+      const [refused, written] = toolResults(events);
+      assert.deepEqual([refused.isError, written.isError], [true, false]);
+      assert.match(refused.content, /^src\/store\.ts has unsaved changes in the user's editor, so it was not written/);
+      assert.equal(events.filter((e) => e.type === 'checkpoint').length, 1, 'no checkpoint for the refused write');
     });
 
     it('quarantines an agent that drops code behind a placeholder: the file keeps its content, the violation is recorded, the agent may not run again', async () => {

@@ -24,6 +24,9 @@ async function readIfExists(file: string): Promise<string | null> {
  */
 async function writeGuarded(ctx: ToolContext, requested: string, compute: (before: string | null) => string | { error: string }): Promise<ToolResult> {
   const target = await ctx.workspace.resolve(requested);
+  if (ctx.hasUnsavedChanges(target.absolute)) {
+    return { isError: true, content: `${target.relative} has unsaved changes in the user's editor, so it was not written. Ask the user to save or discard them, then read the file again.` };
+  }
   const before = await readIfExists(target.absolute);
   const after = compute(before);
   if (typeof after !== 'string') return { isError: true, content: after.error };

@@ -25,6 +25,8 @@ export interface ToolContext {
   exec(command: string, cwd: string, timeoutMs: number): Promise<{ exitCode: number | null; output: string; timedOut: boolean }>;
   autoApproveEdits: boolean;
   allowedCommands: readonly string[];
+  /** A file a person is editing and has not saved is never written over. */
+  hasUnsavedChanges(absolutePath: string): boolean;
   signal: AbortSignal;
 }
 

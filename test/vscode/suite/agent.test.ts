@@ -170,6 +170,25 @@ describe('Agent runs in a real VS Code', () => {
     await runner.eventually(async () => api.runs.list().find((r) => r.id === result.runId)?.state === 'stopped', 'the Runs tree to show it stopped');
   });
 
+  it('an agent never writes over a file with unsaved changes in the editor', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file('agent-work/hello.ts')));
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// my unsaved note\n'));
+    assert.ok(document.isDirty);
+    server.script(
+      reply.toolCalls([call('edit_file', { path: 'agent-work/hello.ts', oldText: "return 'hi';", newText: "return 'hey';" })]),
+      reply.toolCalls([call('finish', { success: false, summary: 'The file has unsaved changes.' })]),
+    );
+    const result = await runAgent({ prompt: 'Change the greeting' });
+    assert.equal(result?.state, 'failed', JSON.stringify(result));
+    assert.equal(await readFile(file('agent-work/hello.ts'), 'utf8'), hello, 'the file on disk is untouched');
+    assert.ok(document.isDirty && document.getText().startsWith('// my unsaved note'), 'the person\'s unsaved text is still in the editor');
+    const toolResult = api.agents.store?.eventsOf(result.runId).find((e) => e.type === 'tool-result');
+    assert.match(JSON.stringify(toolResult?.data), /has unsaved changes in the user's editor/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('the key is in no settings file, log or database', async () => {
     const store = api.agents.store!;
     await store.flush();
