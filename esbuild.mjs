@@ -42,7 +42,7 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'esm',
-    entryPoints: { chat: 'webviews/chat/main.ts', plans: 'webviews/plans/main.ts' },
+    entryPoints: { chat: 'webviews/chat/main.ts', plans: 'webviews/plans/main.ts', runs: 'webviews/runs/main.ts' },
     outdir: 'dist/webviews',
     tsconfig: 'webviews/tsconfig.json',
   },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** The webview bundles in dist/webviews/, one per view. */
-export type WebviewName = 'chat' | 'plans';
+export type WebviewName = 'chat' | 'plans' | 'runs';
 
 export interface WebviewPage {
   title: string;

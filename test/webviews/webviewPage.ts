@@ -18,6 +18,8 @@ export interface WebviewUnderTest {
   fromHost(message: unknown): Promise<void>;
   /** CSP violations the page reported. */
   violations(): Promise<string[]>;
+  /** What the view last saved with setState (undefined: nothing yet). */
+  state(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ const fakeHostScript = `
   window.__posted = [];
   window.__violations = [];
   document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-  let state;
+  let state = window.__initialState ?? undefined;
   let acquired = false;
   window.acquireVsCodeApi = () => {
     if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
@@ -43,7 +45,11 @@ const fakeHostScript = `
 
 let browser: Browser | undefined;
 
-export async function openWebview(name: WebviewName, title: string): Promise<WebviewUnderTest> {
+/**
+ * Opens a view. `initialState` is what `getState()` returns at load, as when VS Code shows a
+ * view again after it was hidden: tests save `state()` of one page and open the next with it.
+ */
+export async function openWebview(name: WebviewName, title: string, options: { initialState?: unknown } = {}): Promise<WebviewUnderTest> {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/') {
@@ -55,7 +61,7 @@ export async function openWebview(name: WebviewName, title: string): Promise<Web
         scriptUri: `${origin}/webviews/${name}.js`,
         codiconsUri: `${origin}/webviews/codicon.css`,
         nonce,
-      }).replace('<body>', `<body>\n<script nonce="${nonce}">${fakeHostScript}</script>`);
+      }).replace('<body>', `<body>\n<script nonce="${nonce}">window.__initialState = ${JSON.stringify(options.initialState ?? null).replace(/</g, '\\u003c')};${fakeHostScript}</script>`);
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html);
       return;
@@ -80,6 +86,7 @@ export async function openWebview(name: WebviewName, title: string): Promise<Web
     posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
     fromHost: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
     violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+    state: () => page.evaluate(() => (window as unknown as { __state?: unknown }).__state),
     async close() {
       await page.close();
       server.close();
