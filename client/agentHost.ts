@@ -10,6 +10,7 @@ import { finalStates, type AgentRun, type RunEvent, type RunResult } from '../en
 import { agentTools } from '../engine/agent/tools';
 import { Workspace } from '../engine/agent/workspace';
 import type { Store } from '../engine/store';
+import { ChatSessions, type ChatHooks } from './chatSessions';
 import { readAgentConfig } from './config';
 import type { Models } from './models';
 import { createRunHost } from './runHost';
@@ -21,6 +22,8 @@ const RunArgument = z
     prompt: z.string().trim().min(1).optional(),
     /** A task of a plan file; `file` relative to the workspace folder (or absolute inside it). */
     task: z.object({ file: z.string().min(1), id: z.string().min(1) }).strict().optional(),
+    /** The chat conversation the run belongs to; a new one when absent. */
+    conversationId: z.string().min(1).optional(),
   })
   .strict()
   .refine((a) => a.prompt || a.task, 'give a prompt, a task, or both');
@@ -35,6 +38,8 @@ const CLOSE_WAIT_MS = 1500;
  */
 export class AgentHost implements vscode.Disposable {
   readonly engine: AgentEngine;
+  /** The chat's conversations: every run belongs to one, so its approvals and questions have a place. */
+  readonly chat = new ChatSessions();
   /** Undefined without a workspace folder (nothing to keep runs for), or until `ready`. */
   store: Store | undefined;
   readonly ready: Promise<void>;
@@ -92,9 +97,16 @@ export class AgentHost implements vscode.Disposable {
     const prompt = parsed.success && arg !== undefined ? (parsed.data.prompt ?? taskPrompt(task!)) : await askPrompt();
     if (!prompt) return undefined;
 
+    const givenConversation = parsed.success ? parsed.data.conversationId : undefined;
+    const running = givenConversation && this.chat.runningIn(givenConversation);
+    if (running) throw new Error('an agent is already working in this conversation; stop it or start a new conversation');
+    const conversationId = givenConversation ?? this.chat.create(task ? `${task.id} · ${task.file}` : prompt.split('\n')[0].slice(0, 80));
+    const history = this.chat.history(conversationId);
+
     const config = readAgentConfig();
     const id = randomUUID();
     let record: ((event: RunEvent) => void) | undefined;
+    let chat: ChatHooks | undefined;
     const host = createRunHost({
       client: this.client,
       workspace,
@@ -102,13 +114,16 @@ export class AgentHost implements vscode.Disposable {
       config,
       emit: (event) => {
         record?.(event);
+        chat?.emit(event);
         this.runs.update(event);
         this.follow(root, event);
       },
+      approve: (request) => chat?.approve(request) ?? Promise.resolve(false),
+      ask: (question) => chat?.ask(question) ?? Promise.resolve(''),
     });
     let started: { run: AgentRun; result: Promise<RunResult> };
     try {
-      started = this.engine.start(model.agentId, { id, prompt, task, provider: model.provider, model: model.model, tools: agentTools, limits: config.limits, pricing: config.pricing }, host);
+      started = this.engine.start(model.agentId, { id, prompt, task, history, provider: model.provider, model: model.model, tools: agentTools, limits: config.limits, pricing: config.pricing }, host);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const quarantined = this.engine.quarantines().some((q) => q.agentId === model.agentId);
@@ -116,7 +131,8 @@ export class AgentHost implements vscode.Disposable {
       if (arg !== undefined) throw err;
       return undefined;
     }
-    if (this.store && !this.store.readOnly) record = recordRun(this.store, { id, agentId: model.agentId, agentName: model.description, prompt, provider: model.provider.id, model: model.model, task });
+    if (this.store) record = recordRun(this.store, { id, agentId: model.agentId, agentName: model.description, prompt, provider: model.provider.id, model: model.model, task, conversationId });
+    chat = this.chat.begin(id, conversationId, prompt);
     this.runs.add({ id, prompt, task: task ?? null, model: model.model, state: 'queued', steps: 0, tokens: { input: 0, output: 0 }, cost: 0, startedAt: Date.now(), error: null });
     this.log.info(`Agent run ${id} started with ${model.description}${task ? ` on ${task.file}#${task.id}` : ''}`);
     this.running.add(started.result);
@@ -154,7 +170,7 @@ export class AgentHost implements vscode.Disposable {
       agentId = picked?.agentId;
     }
     if (!agentId || !this.engine.release(agentId)) return false;
-    if (this.store && !this.store.readOnly && this.store.getAgent(agentId)) this.store.setAgentState(agentId, 'active');
+    if (this.store?.getAgent(agentId)) this.store.setAgentState(agentId, 'active');
     this.log.info(`Agent ${agentId} released from quarantine`);
     void vscode.window.setStatusBarMessage(`Plumbline: ${agentId.replace(/^own:/, '')} may run again`, 5000);
     return true;
@@ -199,6 +215,7 @@ export class AgentHost implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.chat.dispose();
   }
 
   private follow(root: string, event: RunEvent): void {
@@ -230,6 +247,7 @@ export class AgentHost implements vscode.Disposable {
     const store = await openWorkspaceStore(this.context.storageUri, retention, this.log);
     if (!store) return;
     this.store = store;
+    this.chat.useStore(store);
     this.runs.load(store.listRuns(200).map(summaryOfRecord));
     this.restoring = true;
     try {

@@ -11,6 +11,7 @@ import { toggleCheckboxes } from './planEdits';
 import { PlansBoard } from './plansBoard';
 import { PlansTree, type PlanNode } from './plansTree';
 import { PlanStore } from './planStore';
+import { registerRunDiffs } from './runDiff';
 import { RunsTree } from './runsTree';
 import { createStatusBar } from './statusBar';
 import { registerTraceCodeLinks } from './traceCodes';
@@ -38,6 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
   const models = new Models(context.secrets);
   const runs = new RunsTree();
   agents = new AgentHost(context, client, models, runs, log);
+  const chatView = new ChatView(context.extensionUri, models, agents, log);
   const plansView = vscode.window.createTreeView<PlanNode>('plumbline.plans', {
     treeDataProvider: plansTree,
     manageCheckboxStateManually: true,
@@ -54,9 +56,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     runs,
     agents,
     ...registerCommands({ log, languageClient: client, plans, agents, models, openBoard: () => board.show() }),
-    vscode.window.registerWebviewViewProvider(ChatView.id, new ChatView(context.extensionUri, models, log), {
+    chatView,
+    vscode.window.registerWebviewViewProvider(ChatView.id, chatView, {
       webviewOptions: { retainContextWhenHidden: false },
     }),
+    registerRunDiffs(agents.engine),
     vscode.window.registerTreeDataProvider('plumbline.runs', runs),
     createStatusBar(client),
     ...registerTraceCodeLinks(client),

@@ -19,23 +19,24 @@ export interface RunHostParts {
   plans: PlanAccess;
   config: AgentConfig;
   emit(event: RunEvent): void;
+  /** The person's decisions and answers: the chat asks them. */
+  approve(request: ApprovalRequest): Promise<boolean>;
+  ask(question: string): Promise<string>;
 }
 
 /**
- * What a run needs from the editor: the guard of the language server, approvals and questions
- * for the person (notifications and input boxes until the chat takes them over), and commands
- * run with the editor's environment minus anything that looks like a credential.
+ * What a run needs from the editor: the guard of the language server, the chat for approvals
+ * and questions, and commands run with the editor's environment minus anything that looks like
+ * a credential.
  */
-export function createRunHost({ client, workspace, plans, config, emit }: RunHostParts): RunHost {
+export function createRunHost({ client, workspace, plans, config, emit, approve, ask }: RunHostParts): RunHost {
   const root = vscode.Uri.file(workspace.root);
   return {
     workspace,
     plans,
     guard: (relative, before, after) => guardThroughServer(client, vscode.Uri.joinPath(root, ...relative.split('/')), before, after),
     approve,
-    ask: async (question) =>
-      (await vscode.window.showInputBox({ title: 'Plumbline: the agent asks', prompt: question, ignoreFocusOut: true })) ??
-      '(the user dismissed the question without answering)',
+    ask,
     exec: (command, cwd, timeoutMs, signal) => execCommand(command, cwd, timeoutMs, signal, agentEnvironment()),
     emit,
     autoApproveEdits: config.autoApproveEdits,
@@ -61,12 +62,6 @@ async function guardThroughServer(client: LanguageClient, uri: vscode.Uri, befor
     clearTimeout(timer);
     cancel.dispose();
   }
-}
-
-async function approve(request: ApprovalRequest): Promise<boolean> {
-  const what = request.kind === 'command' ? `run the command \`${request.command}\`` : `write ${request.path}`;
-  const choice = await vscode.window.showWarningMessage(`Plumbline: the agent wants to ${what}. It needs your approval: ${request.reason}.`, 'Approve', 'Deny');
-  return choice === 'Approve';
 }
 
 /** Variables of the editor itself, and any that look like a credential, stay out of agents' commands. */

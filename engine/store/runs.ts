@@ -62,6 +62,11 @@ export function listRuns(sql: Sql, limit: number): Run[] {
   return sql.all('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?', [limit], runRow);
 }
 
+/** A conversation's runs, oldest first, as the chat shows them. */
+export function runsOf(sql: Sql, conversationId: string): Run[] {
+  return sql.all('SELECT * FROM runs WHERE conversation_id = ? ORDER BY started_at, rowid', [conversationId], runRow);
+}
+
 const appended = z.object({ id: z.number(), seq: z.number() });
 
 /** The event gets the next seq of its run, computed in the same statement that inserts it. */

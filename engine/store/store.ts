@@ -6,7 +6,7 @@ import { addMessage, createConversation, deleteConversation, getConversation, li
 import type { Lock } from './lock';
 import { openFile, type CorruptFile, type ReadOnly } from './openFile';
 import type { Agent, AgentKind, AgentState, Conversation, Json, Message, MessageRole, Run, RunEvent, ViolationRecord } from './records';
-import { appendEvent, createRun, eventsOf, getRun, listRuns, pruneRuns, updateRun, type NewRun, type RunUpdate } from './runs';
+import { appendEvent, createRun, eventsOf, getRun, listRuns, pruneRuns, runsOf, updateRun, type NewRun, type RunUpdate } from './runs';
 import { applyPragmas, migrations, type Migration } from './schema';
 import { getSetting, setSetting } from './settings';
 import { Sql } from './sql';
@@ -112,6 +112,9 @@ export class Store {
   }
   listRuns(limit = 100): Run[] {
     return listRuns(this.read(), limit);
+  }
+  runsOf(conversationId: string): Run[] {
+    return runsOf(this.read(), conversationId);
   }
   appendEvent(runId: string, type: string, data: Json): RunEvent {
     return this.write((sql, now) => appendEvent(sql, now, runId, type, data));

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { fromWebview, toWebview } from '../../engine/protocol/chatView';
+import type { MessageHandlers } from '../../engine/protocol/messages';
 
 describe('the webview message protocol', () => {
   it('accepts a declared message and types its params', () => {
@@ -18,7 +19,7 @@ describe('the webview message protocol', () => {
   it('rejects an unknown method and names the ones it knows', () => {
     const parsed = fromWebview.parse({ method: 'deleteEverything', params: {} });
     assert.equal(parsed.ok, false);
-    if (!parsed.ok) assert.match(parsed.error, /unknown method "deleteEverything" \(expected one of ready, showOutput, reportProblem, configureModel\)/);
+    if (!parsed.ok) assert.match(parsed.error, /^unknown method "deleteEverything" \(expected one of ready, showOutput, reportProblem, configureModel, newConversation, .*, openFile\)$/);
   });
 
   it('rejects bad params with the field that is wrong', () => {
@@ -36,15 +37,27 @@ describe('the webview message protocol', () => {
     const seen: string[] = [];
     const parsed = fromWebview.parse({ method: 'reportProblem', params: { message: 'hello' } });
     assert.ok(parsed.ok);
-    await fromWebview.dispatch(
-      {
-        ready: () => void seen.push('ready'),
-        showOutput: () => void seen.push('showOutput'),
-        reportProblem: ({ message }) => void seen.push(`problem:${message}`),
-        configureModel: () => void seen.push('configureModel'),
-      },
-      parsed.message,
-    );
-    assert.deepEqual(seen, ['problem:hello']);
+    // One handler per declared method, each saying which one ran.
+    const handlers = Object.fromEntries(
+      fromWebview.types.map((t) => [t.method, (params: { message?: string }) => void seen.push(`${t.method}:${params.message ?? ''}`)]),
+    ) as unknown as MessageHandlers<typeof fromWebview.types>;
+    await fromWebview.dispatch(handlers, parsed.message);
+    assert.deepEqual(seen, ['reportProblem:hello']);
+  });
+
+  it('checks transcript items by kind: a tool card needs its status, an approval its decision state', () => {
+    const item = (value: unknown) => toWebview.parse({ method: 'item', params: { conversationId: 'c', item: value } });
+    assert.ok(item({ kind: 'tool', id: 'r:t:1', name: 'read_file', arguments: '{}', status: 'running' }).ok);
+    assert.ok(item({ kind: 'approval', id: 'r:ap1', request: 'command', subject: 'npm test', reason: 'not allow-listed', status: 'pending' }).ok);
+    const bad = [
+      { kind: 'tool', id: 'r:t:1', name: 'read_file', arguments: '{}' },
+      { kind: 'approval', id: 'r:ap1', request: 'command', subject: 'npm test', reason: '', status: 'maybe' },
+      { kind: 'html', id: 'x', html: '<script>' },
+      { kind: 'assistant', id: 'a', text: 'hi', streaming: false, onclick: 'x' },
+    ];
+    for (const value of bad) assert.equal(item(value).ok, false, JSON.stringify(value));
+    assert.equal(toWebview.parse({ method: 'textDelta', params: { conversationId: 'c', text: 'x' } }).ok, false, 'a delta names its item');
+    assert.equal(fromWebview.parse({ method: 'send', params: { text: '   ' } }).ok, false, 'a blank prompt is refused');
+    assert.equal(fromWebview.parse({ method: 'decide', params: { id: 'r:ap1', approved: 'yes' } }).ok, false);
   });
 });
