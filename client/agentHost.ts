@@ -40,6 +40,12 @@ export class AgentHost implements vscode.Disposable {
   readonly engine: AgentEngine;
   /** The chat's conversations: every run belongs to one, so its approvals and questions have a place. */
   readonly chat = new ChatSessions();
+  private readonly runEvents = new vscode.EventEmitter<RunEvent>();
+  /** Every event of every run of this window, after the store has it. */
+  readonly onRunEvent = this.runEvents.event;
+  private readonly quarantineChanges = new vscode.EventEmitter<void>();
+  /** An agent was quarantined or released. */
+  readonly onDidChangeQuarantines = this.quarantineChanges.event;
   /** Undefined without a workspace folder (nothing to keep runs for), or until `ready`. */
   store: Store | undefined;
   readonly ready: Promise<void>;
@@ -61,6 +67,7 @@ export class AgentHost implements vscode.Disposable {
   ) {
     const config = readAgentConfig();
     const onQuarantine = (q: Quarantine) => {
+      this.quarantineChanges.fire();
       if (!this.restoring) void this.showQuarantine(q);
     };
     this.engineOptions = { concurrency: config.concurrency, onQuarantine };
@@ -115,6 +122,7 @@ export class AgentHost implements vscode.Disposable {
       emit: (event) => {
         record?.(event);
         chat?.emit(event);
+        this.runEvents.fire(event);
         this.runs.update(event);
         this.follow(root, event);
       },
@@ -172,6 +180,7 @@ export class AgentHost implements vscode.Disposable {
     if (!agentId || !this.engine.release(agentId)) return false;
     if (this.store?.getAgent(agentId)) this.store.setAgentState(agentId, 'active');
     this.log.info(`Agent ${agentId} released from quarantine`);
+    this.quarantineChanges.fire();
     void vscode.window.setStatusBarMessage(`Plumbline: ${agentId.replace(/^own:/, '')} may run again`, 5000);
     return true;
   }
@@ -216,6 +225,8 @@ export class AgentHost implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.chat.dispose();
+    this.runEvents.dispose();
+    this.quarantineChanges.dispose();
   }
 
   private follow(root: string, event: RunEvent): void {

@@ -16,6 +16,7 @@ export interface CommandContext {
   agents: AgentHost;
   models: Models;
   openBoard(): void;
+  openMissionControl(): void;
 }
 
 type Handler = (ctx: CommandContext) => (...args: unknown[]) => unknown;
@@ -38,6 +39,8 @@ const commands: Record<string, Handler> = {
   'plumbline.checkTraceCodeRegistry': (ctx) => () => traceCodeRegistry(ctx.languageClient, ctx.log, true),
   'plumbline.configureModel': (ctx) => (arg) => ctx.models.configure(arg),
   'plumbline.runAgent': (ctx) => (arg) => ctx.agents.run(arg),
+  'plumbline.runAgentOnTask': (ctx) => (arg) => runOnTaskCommand(ctx, arg),
+  'plumbline.openMissionControl': (ctx) => () => ctx.openMissionControl(),
   'plumbline.stopAllAgents': (ctx) => () => ctx.agents.stopAll(),
   'plumbline.releaseAgent': (ctx) => (arg) => ctx.agents.release(arg),
   'plumbline.undoRun': (ctx) => (arg) => ctx.agents.undo(arg),
@@ -65,6 +68,30 @@ interface StatusArgs {
  * "Plumbline: Set Task Status": from a code lens or the board (arguments say which task), or
  * from the palette (the task under the cursor; the status from a quick pick).
  */
+/**
+ * "Run Agent on This Task" from the Plans tree (a task node), a code lens or the board
+ * ({uri, taskId}), or the palette (the task under the cursor). The chat shows the run; the
+ * task goes in progress now and done when the agent reports success.
+ */
+async function runOnTaskCommand(ctx: CommandContext, arg: unknown): Promise<void> {
+  const node = arg as { kind?: string; plan?: { uri?: string }; task?: { id?: string } } | undefined;
+  let { uri, taskId } = (node?.kind === 'task' ? { uri: node.plan?.uri, taskId: node.task?.id } : (arg ?? {})) as StatusArgs;
+  if (!uri || !taskId) {
+    const editor = vscode.window.activeTextEditor;
+    const plan = editor && ctx.plans.get(editor.document.uri.toString());
+    const task = plan && taskAt(plan, editor.selection.active.line);
+    if (!editor || !task) return void vscode.window.showInformationMessage('Plumbline: put the cursor on a task in a plan file first.');
+    uri = editor.document.uri.toString();
+    taskId = task.id;
+  }
+  void vscode.commands.executeCommand('plumbline.chat.focus');
+  try {
+    await ctx.agents.run({ task: { file: vscode.Uri.parse(uri).fsPath, id: taskId } });
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Plumbline: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function setStatusCommand(ctx: CommandContext, arg: unknown): Promise<void> {
   const args: StatusArgs = typeof arg === 'object' && arg !== null ? (arg as StatusArgs) : {};
   let { uri, taskId } = args;

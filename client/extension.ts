@@ -11,6 +11,7 @@ import { toggleCheckboxes } from './planEdits';
 import { PlansBoard } from './plansBoard';
 import { PlansTree, type PlanNode } from './plansTree';
 import { PlanStore } from './planStore';
+import { MissionControl } from './missionControl';
 import { registerRunDiffs } from './runDiff';
 import { RunsTree } from './runsTree';
 import { createStatusBar } from './statusBar';
@@ -40,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
   const runs = new RunsTree();
   agents = new AgentHost(context, client, models, runs, log);
   const chatView = new ChatView(context.extensionUri, models, agents, log);
+  const missionControl = new MissionControl(context.extensionUri, agents, log);
   const plansView = vscode.window.createTreeView<PlanNode>('plumbline.plans', {
     treeDataProvider: plansTree,
     manageCheckboxStateManually: true,
@@ -55,7 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     models,
     runs,
     agents,
-    ...registerCommands({ log, languageClient: client, plans, agents, models, openBoard: () => board.show() }),
+    ...registerCommands({ log, languageClient: client, plans, agents, models, openBoard: () => board.show(), openMissionControl: () => missionControl.show() }),
+    missionControl,
     chatView,
     vscode.window.registerWebviewViewProvider(ChatView.id, chatView, {
       webviewOptions: { retainContextWhenHidden: false },

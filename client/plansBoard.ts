@@ -41,13 +41,7 @@ export class PlansBoard implements vscode.Disposable {
         setStatus: async ({ uri, taskId, status }) => void (await setTaskStatus(this.client, this.log, { uri, taskId, status })),
         toggleCheckbox: async ({ uri, line, text }) =>
           void (await toggleCheckboxes(this.client, this.log, { uri, boxes: [{ line, text }] })),
-        runAgent: ({ taskId }) =>
-          post({
-            method: 'notice',
-            params: {
-              message: `Running an agent on task ${taskId} needs Plumbline's agent engine, which is not available in this version yet.`,
-            },
-          }),
+        runAgent: ({ uri, taskId }) => void vscode.commands.executeCommand('plumbline.runAgentOnTask', { uri, taskId }),
         reportProblem: ({ message }) => this.log.warn(`plans board: ${message}`),
       },
       this.log,

@@ -123,6 +123,7 @@ export function registerPlanFeatures(connection: Connection, documents: TextDocu
       }
       if (task.status !== 'done' && task.status !== 'cancelled') {
         lenses.push({ range, command: { title: 'Done', command: 'plumbline.setTaskStatus', arguments: args('done') } });
+        lenses.push({ range, command: { title: '$(play) Run agent', command: 'plumbline.runAgentOnTask', arguments: [{ uri: textDocument.uri, taskId: task.id }] } });
       }
     }
     return lenses;

@@ -5,3 +5,4 @@ export type { NewRun, RunUpdate } from './runs';
 export type { NewViolation, ViolationQuery } from './agents';
 export { messageRoles, runStates } from './records';
 export type { Agent, AgentKind, AgentState, Conversation, Json, Message, MessageRole, Run, RunEvent, RunState, ViolationRecord } from './records';
+export { dailyStats } from './stats';
