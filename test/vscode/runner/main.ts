@@ -17,6 +17,7 @@ import {
   WebviewPostRequest,
   WebviewTextRequest,
   WebviewTextsRequest,
+  WebviewTypeRequest,
   WorkbenchClickRequest,
   WorkbenchTextRequest,
 } from './protocol';
@@ -158,6 +159,14 @@ async function startRunnerServer(
     '/webview-click': async (body, page) => {
       const { title, selector } = WebviewClickRequest.parse(body);
       await (await findWebviewFrame(page, title)).locator(selector).first().click({ timeout: 10_000 });
+      return {};
+    },
+    '/webview-type': async (body, page) => {
+      const { title, selector, text, press } = WebviewTypeRequest.parse(body);
+      const target = (await findWebviewFrame(page, title)).locator(selector).first();
+      await target.click({ timeout: 10_000 });
+      await target.pressSequentially(text);
+      if (press) await target.press(press);
       return {};
     },
     '/webview-post': async (body, page) => {

@@ -35,6 +35,9 @@ export const WebviewTextsRequest = z.object({ title: z.string(), selector: z.str
 /** POST /webview-click: clicks the first element matching `selector` in the webview titled `title`, as a person would. */
 export const WebviewClickRequest = z.object({ title: z.string(), selector: z.string() });
 
+/** POST /webview-type: focuses `selector` in the webview titled `title`, types `text` as keystrokes, then presses `press` (e.g. Enter). */
+export const WebviewTypeRequest = z.object({ title: z.string(), selector: z.string(), text: z.string(), press: z.string().optional() });
+
 /**
  * POST /webview-post: sends `message` from inside the webview titled `title`, through the same
  * channel acquireVsCodeApi().postMessage uses, so the host sees exactly what a webview could send.

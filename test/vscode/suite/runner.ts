@@ -47,6 +47,11 @@ export async function clickInWebview(title: string, selector: string): Promise<v
   await ask('/webview-click', { title, selector });
 }
 
+/** Types into a field of a webview as a person would (keystrokes), then presses `press`. */
+export async function typeInWebview(title: string, selector: string, text: string, press?: string): Promise<void> {
+  await ask('/webview-type', { title, selector, text, press });
+}
+
 export async function postFromWebview(title: string, message: unknown): Promise<void> {
   await ask('/webview-post', { title, message });
 }
