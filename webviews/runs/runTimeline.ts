@@ -1,5 +1,4 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { RunEventRow } from '../../engine/protocol/missionControl';
 import { formatDuration, formatOffset } from './format';
 import { spanOf, stepsOf } from './steps';
@@ -35,7 +34,7 @@ export class RunTimeline extends LitElement {
     if (!steps.length) return html`<p class="empty">No model or tool calls yet.</p>`;
     const { from, to } = spanOf(this.startedAt, this.endedAt, this.events, this.now);
     const total = to - from;
-    // Bars are placed with CSSOM (styleMap), not style attributes, which the CSP forbids.
+    // Bars are SVG rects placed by attributes: the CSP forbids style attributes.
     return html`
       <div class="axis" aria-hidden="true"><span>0 s</span><span>${formatDuration(total)}</span></div>
       <ol class="steps">
@@ -47,12 +46,16 @@ export class RunTimeline extends LitElement {
           const width = (took / total) * 100;
           return html`<li class="step ${step.kind}" data-step=${step.key} data-kind=${step.kind}>
             <span class="label">${label}<span class="visually-hidden">, from ${formatOffset(step.start - from)}</span></span>
-            <span class="track" aria-hidden="true">
-              <span
+            <svg class="track" aria-hidden="true">
+              <rect
                 class="bar ${step.end === null ? 'open' : ''} ${step.failed ? 'failed' : ''}"
-                style=${styleMap({ left: `${left}%`, width: `${Math.min(width, 100 - left)}%` })}
-              ></span>
-            </span>
+                x="${left.toFixed(3)}%"
+                y="1"
+                width="${Math.max(0.2, Math.min(width, 100 - left)).toFixed(3)}%"
+                height="10"
+                rx="2"
+              ></rect>
+            </svg>
           </li>`;
         })}
       </ol>
@@ -95,31 +98,29 @@ export class RunTimeline extends LitElement {
       font-size: 0.9em;
     }
     .track {
-      position: relative;
+      display: block;
+      width: 100%;
       height: 12px;
+      overflow: visible;
       border-left: 1px solid var(--vscode-charts-lines, var(--vscode-panel-border));
     }
     .bar {
-      position: absolute;
-      top: 1px;
-      bottom: 1px;
-      min-width: 2px;
-      border-radius: 2px;
-      box-sizing: border-box;
-      border: 1px solid var(--vscode-contrastBorder, transparent);
+      stroke: var(--vscode-contrastBorder, none);
+      stroke-width: 1;
     }
     .model .bar {
-      background: var(--vscode-charts-blue);
+      fill: var(--vscode-charts-blue);
     }
     .tool .bar {
-      background: var(--vscode-charts-green);
+      fill: var(--vscode-charts-green);
     }
     .bar.failed {
-      background: var(--vscode-charts-red);
+      fill: var(--vscode-charts-red);
     }
     .bar.open {
       opacity: 0.6;
-      border-right: 2px dashed var(--vscode-charts-foreground, var(--vscode-foreground));
+      stroke: var(--vscode-charts-foreground, var(--vscode-foreground));
+      stroke-dasharray: 2 2;
     }
     .empty,
     .note {
