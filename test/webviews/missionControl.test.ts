@@ -150,6 +150,9 @@ describe('the Mission Control webview in Chromium', () => {
     await view.page.keyboard.press('ArrowDown');
     await view.page.keyboard.press('ArrowDown');
     assert.match(await focused(), /^TR\[data-run-id=r-failed\]/);
+    await view.fromHost({ method: 'runs', params: { runs: [run('r-new', { state: 'queued', endedAt: null }), ...runs()] } });
+    await view.page.locator('tr[data-run-id="r-new"]').waitFor();
+    assert.match(await focused(), /^TR\[data-run-id=r-failed\]/, 'a new run on top does not move the focus to another run');
     await view.page.keyboard.press('ArrowUp');
     await view.page.keyboard.press('Enter');
     assert.deepEqual(await last(), { method: 'selectRun', params: { runId: 'r-done' } });

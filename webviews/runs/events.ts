@@ -134,7 +134,7 @@ export function summarize(event: RunEventRow): string {
     case 'checkpoint':
       return `${s('file')} saved before the edit`;
     case 'approval-request':
-      return oneLine(`asks to ${s('kind') || 'act'}: ${s('command') || s('path') || s('file') || s('reason')}`);
+      return oneLine(s('kind') === 'command' ? `asks to run ${s('command')}` : s('kind') === 'edit' ? `asks to edit ${s('path')}` : `asks: ${s('reason')}`);
     case 'approval':
       return `${field(d, 'approved') === true ? 'approved' : 'denied'}${s('command') || s('path') ? `: ${oneLine(s('command') || s('path'), 100)}` : ''}`;
     case 'question':

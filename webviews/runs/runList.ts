@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { RunRow } from '../../engine/protocol/missionControl';
 import { formatCost, formatDuration, formatTokens, isLive, runDuration, runSubject, stateIcons, stateLabels } from './format';
 import { runFilterOptions, matchesRun, type RunFilters } from './runFilters';
@@ -57,6 +58,7 @@ export class RunList extends LitElement {
   override render() {
     const runs = this.visible();
     const tabbable = runs.find((r) => r.id === this.focusId) ?? runs.find((r) => r.id === this.selectedId) ?? runs[0];
+    // Rows are keyed by run id (repeat): a new run arriving on top must not hand the focused row to another run.
     return html`
       <div class="toolbar" role="search">
         <vscode-textfield
@@ -83,7 +85,7 @@ export class RunList extends LitElement {
               <tr><th scope="col">State</th><th scope="col">Agent</th><th scope="col">Task or prompt</th><th scope="col">Duration</th><th scope="col">Tokens</th><th scope="col">Cost</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
             </thead>
             <tbody>
-              ${runs.map((run, index) => this.renderRow(run, runs, index, run === tabbable))}
+              ${repeat(runs, (run) => run.id, (run, index) => this.renderRow(run, runs, index, run === tabbable))}
             </tbody>
           </table>`}
     `;
