@@ -298,6 +298,12 @@ describe('the Mission Control webview in Chromium', () => {
     assert.equal(await view.page.locator('[data-type="model-request"]').count(), 0, 'the kind filter is applied');
     assert.equal(await view.page.locator('[data-kind-filter="model"]').evaluate((c) => (c as unknown as { checked: boolean }).checked), false);
     assert.equal(await view.page.locator('tr[data-run-id="r-failed"]').getAttribute('aria-current'), 'true');
+
+    await view.close();
+    await open({ ...(saved as object), selectedRunId: 'r-pruned', expanded: 'garbage' });
+    assert.deepEqual((await view.posted()).at(-1), { method: 'selectRun', params: { runId: 'r-pruned' } });
+    await view.fromHost({ method: 'runs', params: { runs: runs() } });
+    assert.equal(await view.page.locator('[data-detail-empty]').innerText(), 'This run is no longer in the list.');
   });
 
   it('rejects host messages of the wrong shape, reports them, and keeps working', async () => {

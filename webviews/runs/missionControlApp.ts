@@ -170,7 +170,11 @@ export class MissionControlApp extends LitElement {
   private renderDetail() {
     const selected = this.view.selectedRunId;
     if (!selected) return html`<h2 id="detail-heading">Run</h2><p class="empty">Select a run to see its timeline and events.</p>`;
-    if (!this.detail) return html`<h2 id="detail-heading">Run</h2><p class="empty">Loading the run…</p>`;
+    if (!this.detail) {
+      // The host answers selectRun with runDetail; a run restored from an old view state may be gone.
+      const gone = this.listed && !this.runs.some((r) => r.id === selected);
+      return html`<h2 id="detail-heading">Run</h2><p class="empty" data-detail-empty>${gone ? 'This run is no longer in the list.' : 'Loading the run…'}</p>`;
+    }
     const run = this.current(this.detail.run);
     const { events } = this.detail;
     const live = isLive(run);

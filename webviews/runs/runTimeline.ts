@@ -37,7 +37,7 @@ export class RunTimeline extends LitElement {
     // Bars are SVG rects placed by attributes: the CSP forbids style attributes.
     return html`
       <div class="axis" aria-hidden="true"><span>0 s</span><span>${formatDuration(total)}</span></div>
-      <ol class="steps">
+      <ol class="steps" aria-label="Steps, in the order they started">
         ${steps.map((step) => {
           const end = step.end ?? to;
           const took = end - step.start;
