@@ -66,68 +66,68 @@ export class RunTimeline extends LitElement {
   static override styles = [
     visuallyHidden,
     css`
-    :host {
-      display: block;
-    }
-    .axis {
-      display: flex;
-      justify-content: space-between;
-      margin-left: var(--label-width, 40%);
-      color: var(--vscode-descriptionForeground);
-      font-size: 0.85em;
-      border-bottom: 1px solid var(--vscode-charts-lines, var(--vscode-panel-border));
-    }
-    .steps {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    .step {
-      display: grid;
-      grid-template-columns: var(--label-width, 40%) 1fr;
-      align-items: center;
-      min-height: 20px;
-      gap: 0;
-    }
-    .label {
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-      padding-right: 8px;
-      font-family: var(--vscode-editor-font-family);
-      font-size: 0.9em;
-    }
-    .track {
-      display: block;
-      width: 100%;
-      height: 12px;
-      overflow: visible;
-      border-left: 1px solid var(--vscode-charts-lines, var(--vscode-panel-border));
-    }
-    .bar {
-      stroke: var(--vscode-contrastBorder, none);
-      stroke-width: 1;
-    }
-    .model .bar {
-      fill: var(--vscode-charts-blue);
-    }
-    .tool .bar {
-      fill: var(--vscode-charts-green);
-    }
-    .bar.failed {
-      fill: var(--vscode-charts-red);
-    }
-    .bar.open {
-      opacity: 0.6;
-      stroke: var(--vscode-charts-foreground, var(--vscode-foreground));
-      stroke-dasharray: 2 2;
-    }
-    .empty,
-    .note {
-      color: var(--vscode-descriptionForeground);
-      font-size: 0.9em;
-    }
-  `,
+      :host {
+        display: block;
+      }
+      .axis {
+        display: flex;
+        justify-content: space-between;
+        margin-left: var(--label-width, 40%);
+        color: var(--vscode-descriptionForeground);
+        font-size: 0.85em;
+        border-bottom: 1px solid var(--vscode-charts-lines, var(--vscode-panel-border));
+      }
+      .steps {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .step {
+        display: grid;
+        grid-template-columns: var(--label-width, 40%) 1fr;
+        align-items: center;
+        min-height: 20px;
+        gap: 0;
+      }
+      .label {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        padding-right: 8px;
+        font-family: var(--vscode-editor-font-family);
+        font-size: 0.9em;
+      }
+      .track {
+        display: block;
+        width: 100%;
+        height: 12px;
+        overflow: visible;
+        border-left: 1px solid var(--vscode-charts-lines, var(--vscode-panel-border));
+      }
+      .bar {
+        stroke: var(--vscode-contrastBorder, none);
+        stroke-width: 1;
+      }
+      .model .bar {
+        fill: var(--vscode-charts-blue);
+      }
+      .tool .bar {
+        fill: var(--vscode-charts-green);
+      }
+      .bar.failed {
+        fill: var(--vscode-charts-red);
+      }
+      .bar.open {
+        opacity: 0.6;
+        stroke: var(--vscode-charts-foreground, var(--vscode-foreground));
+        stroke-dasharray: 2 2;
+      }
+      .empty,
+      .note {
+        color: var(--vscode-descriptionForeground);
+        font-size: 0.9em;
+      }
+    `,
   ];
 }
 
