@@ -37,7 +37,7 @@ const detailEvents: RunEventRow[] = [
   e(5, 'model-request', 1100, { step: 1, attempt: 1, messages: 2 }),
   e(6, 'model-response', 2100, { step: 1, durationMs: 1000, text: 'I will edit', toolCalls: ['edit_file'] }),
   e(7, 'usage', 2100, { input: 500, output: 100, total: { input: 500, output: 100 }, cost: 0.01 }),
-  e(8, 'tool-call', 2200, { id: 'c1', name: 'edit_file', arguments: { path: 'src/a.ts', oldText: 'a', newText: 'b' } }),
+  e(8, 'tool-call', 2200, { id: 'c1', name: 'edit_file', arguments: JSON.stringify({ path: 'src/a.ts', oldText: 'a', newText: 'b' }) }),
   e(9, 'guard', 2300, { file: 'src/a.ts', violations: [{ kind: 'placeholder', severity: 'critical', line: 3 }] }),
   e(10, 'tool-result', 3200, { id: 'c1', name: 'edit_file', isError: true, content: `refused ${hostile}`, durationMs: 1000 }),
   e(11, 'approval', 3250, { kind: 'command', command: 'rm -rf /', reason: 'cleanup', approved: false }),
@@ -197,9 +197,9 @@ describe('the Mission Control webview in Chromium', () => {
     const track = await view.page.locator('[data-step] .track').first().boundingBox();
     assert.ok(track && Math.abs(model1.width - (track.width * 2000) / 12_345) < 2, 'the 2 s step against the 12.3 s run');
 
-    await view.fromHost({ method: 'runEvent', params: { runId: 'r-failed', event: e(15, 'tool-call', 4400, { id: 'c2', name: 'run_command', arguments: { command: 'npm test' } }) } });
+    await view.fromHost({ method: 'runEvent', params: { runId: 'r-failed', event: e(15, 'tool-call', 4400, { id: 'c2', name: 'run_command', arguments: JSON.stringify({ command: 'npm test' }) }) } });
     await view.fromHost({ method: 'runEvent', params: { runId: 'r-failed', event: e(16, 'tool-result', 4435, { id: 'c2', name: 'run_command', isError: false, content: 'ok', durationMs: 35 }) } });
-    await view.fromHost({ method: 'runEvent', params: { runId: 'r-done', event: e(17, 'tool-call', 4500, { id: 'c3', name: 'read_file', arguments: { path: 'x' } }) } });
+    await view.fromHost({ method: 'runEvent', params: { runId: 'r-done', event: e(17, 'tool-call', 4500, { id: 'c3', name: 'read_file', arguments: JSON.stringify({ path: 'x' }) }) } });
     await view.fromHost({ method: 'runEvent', params: { runId: 'r-failed', event: e(16, 'tool-result', 4435, { id: 'c2', name: 'dup' }) } });
     await view.page.locator('[data-step]').nth(3).waitFor();
     assert.equal(await view.page.locator('[data-step]').count(), 4, 'the other run\'s event is ignored');

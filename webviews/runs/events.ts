@@ -86,7 +86,16 @@ export function levelOf(event: RunEventRow): EventLevel {
 }
 
 /** The argument that tells tool calls apart at a glance: the file, the command, the query. */
-export function toolTarget(args: unknown): string {
+export function toolTarget(raw: unknown): string {
+  // The engine records arguments as the JSON text the model sent; it may not even be valid JSON.
+  let args = raw;
+  if (typeof raw === 'string') {
+    try {
+      args = JSON.parse(raw) as unknown;
+    } catch {
+      return '';
+    }
+  }
   for (const key of ['path', 'file', 'command', 'query', 'taskId', 'question']) {
     const value = text(args, key);
     if (value) return oneLine(value, 60);
