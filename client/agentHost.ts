@@ -10,7 +10,7 @@ import { finalStates, type AgentRun, type RunEvent, type RunResult } from '../en
 import { agentTools } from '../engine/agent/tools';
 import { Workspace } from '../engine/agent/workspace';
 import type { Store } from '../engine/store';
-import { ChatSessions, type ChatHooks } from './chatSessions';
+import { ChatSessions, titleOf, type ChatHooks } from './chatSessions';
 import { readAgentConfig } from './config';
 import type { Models } from './models';
 import { createRunHost } from './runHost';
@@ -107,7 +107,7 @@ export class AgentHost implements vscode.Disposable {
     const givenConversation = parsed.success ? parsed.data.conversationId : undefined;
     const running = givenConversation && this.chat.runningIn(givenConversation);
     if (running) throw new Error('an agent is already working in this conversation; stop it or start a new conversation');
-    const conversationId = givenConversation ?? this.chat.create(task ? `${task.id} · ${task.file}` : prompt.split('\n')[0].slice(0, 80));
+    const conversationId = givenConversation ?? this.chat.create(titleOf(task ? `${task.id} · ${task.file}` : prompt));
     const history = this.chat.history(conversationId);
 
     const config = readAgentConfig();

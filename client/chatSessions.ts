@@ -22,6 +22,14 @@ interface LiveRun {
   reply: string;
 }
 
+const NEW_TITLE = 'New conversation';
+
+/** A conversation's name from a prompt or task: its first line, short enough for a picker. */
+export function titleOf(text: string): string {
+  const line = text.trim().split('\n')[0].trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line || NEW_TITLE;
+}
+
 /** How much of a conversation the next run is told: enough for follow-ups, not a whole day's talk. */
 const HISTORY_MESSAGES = 20;
 
@@ -53,7 +61,7 @@ export class ChatSessions implements vscode.Disposable {
     return (this.store?.listConversations() ?? []).map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt }));
   }
 
-  create(title = 'New conversation'): string {
+  create(title = NEW_TITLE): string {
     const store = this.requireStore();
     const { id } = store.createConversation(title.slice(0, 200));
     this.select(id);
@@ -126,6 +134,11 @@ export class ChatSessions implements vscode.Disposable {
     const run: LiveRun = { conversationId, prompt, transcript: new Transcript(runId, prompt), usage: { input: 0, output: 0, cost: 0 }, reply: '' };
     this.live.set(runId, run);
     this.store?.addMessage(conversationId, 'user', { text: prompt });
+    // A conversation started with "New" is named after its first prompt, as people expect from chat apps.
+    if (this.store?.getConversation(conversationId)?.title === NEW_TITLE) {
+      this.store.renameConversation(conversationId, titleOf(prompt));
+      this.postList();
+    }
     if (this.activeId !== conversationId) this.select(conversationId);
     this.fire(run, { items: run.transcript.items() });
     this.postStatus(run);

@@ -68,6 +68,7 @@ describe('Chat and Mission Control in a real VS Code', function () {
     for (const expected of ['Work on task T201 of chat-work/tasks.md', 'I will read the file first.', 'read_file', 'run_command', 'Approved', 'Your answer:', 'Hello from the chat', 'edit_file', 'Open diff', 'set_task_status', '6 steps']) {
       assert.ok(text.includes(expected), `"${expected}" in the chat:\n${text}`);
     }
+    assert.equal(api.agents.chat.list()[0].title, 'Work on task T201 of chat-work/tasks.md', 'a new conversation is named after its first prompt');
     const bold = await runner.webviewTexts(chatTitle, 'strong');
     assert.ok(bold.includes('read'), 'the model\'s markdown is rendered');
     await runner.screenshot('chat-run');
