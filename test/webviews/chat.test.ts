@@ -61,16 +61,20 @@ describe('the Chat webview in Chromium', () => {
       while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
       return el ? [el.tagName.toLowerCase(), ...el.classList].join('.') : '';
     });
-  /** Presses Tab until `target` has focus (fails after `max` presses): what keyboard-only people do. */
-  async function tabTo(target: string, max = 40): Promise<void> {
+  /** Presses Tab until the focused element matches `selector` (fails after `max` presses): what keyboard-only people do. */
+  async function tabTo(selector: string, max = 40): Promise<void> {
     const seen: string[] = [];
     for (let i = 0; i < max; i++) {
       await view.page.keyboard.press('Tab');
-      const now = await focused();
-      if (now === target) return;
-      seen.push(now);
+      const matches = await view.page.evaluate((s) => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.matches(s) ?? false;
+      }, selector);
+      if (matches) return;
+      seen.push(await focused());
     }
-    assert.fail(`Tab never reached ${target}; it went through ${seen.join(' → ')}`);
+    assert.fail(`Tab never reached ${selector}; it went through ${seen.join(' → ')}`);
   }
 
   beforeEach(async () => {
@@ -118,7 +122,7 @@ describe('the Chat webview in Chromium', () => {
       everyKind.map((i) => i.kind),
     );
     assert.match(await text('u1'), /Add a retry to the webhook <img src=x onerror="window.__pwned=3">/);
-    assert.equal(await text('a1'), 'I will edit src/hook.ts.');
+    assert.equal(await text('a1'), 'Agent: I will edit src/hook.ts.');
     assert.equal(await item('a1').locator('strong').innerText(), 'edit');
     assert.match(await text('t1'), /^edit_file src\/hook\.ts succeeded 1\.2 s src\/hook\.ts Open diff 2 findings$/);
     assert.match(await text('t2'), /^run_command not json \{ running$/);
@@ -199,6 +203,7 @@ describe('the Chat webview in Chromium', () => {
     await view.fromHost({ method: 'runStatus', params: { conversationId: 'c2', running: false, usage: noUsage } });
     await view.fromHost({ method: 'runStatus', params: { conversationId: 'c1', running: false, usage: { input: 2000, output: 600, cost: 1.5 } } });
     await view.page.locator('vscode-button.send').waitFor();
+    assert.equal(await focused(), 'vscode-button.action.send', 'focus moves from Stop to Send when the run ends');
     assert.match(await view.page.locator('[data-testid=usage]').innerText(), /2,000 in · 600 out · \$1\.50$/);
   });
 
@@ -237,7 +242,7 @@ describe('the Chat webview in Chromium', () => {
           const n = batch * 20 + k;
           window.postMessage({ method: 'textDelta', params: { conversationId: 'c1', itemId: 's1', text: `t${n} ` } }, '*');
         }
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        if (batch < 99) await new Promise((resolve) => setTimeout(resolve, 10));
       }
       const sent = performance.now() - start;
       while (!/\bt1999\b/.test(markdown.textContent ?? '')) await new Promise((resolve) => requestAnimationFrame(resolve));

@@ -23,7 +23,10 @@ export class ApprovalRequest extends LitElement {
   /** Puts focus on Approve (the root does so when a new request arrives and nobody is typing). */
   async focusApprove(): Promise<void> {
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('.approve')?.focus();
+    const approve = this.renderRoot.querySelector<LitElement>('.approve');
+    // A vscode-button gets its tabindex (and so can take focus) in its first render.
+    await approve?.updateComplete;
+    approve?.focus();
   }
 
   private decide(approved: boolean) {

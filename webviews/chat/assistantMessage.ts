@@ -27,6 +27,7 @@ export class AssistantMessage extends LitElement {
 
   override render() {
     return html`
+      <span class="sr-only">Agent:</span>
       <div class="markdown" aria-busy=${this.item.streaming ? 'true' : 'false'}>
         ${
           // Safe: see renderMarkdown — raw HTML is escaped, links are http(s)/mailto only, images are text.

@@ -53,6 +53,8 @@ export class ChatApp extends LitElement {
 
   private host: HostConnection<typeof fromWebview.types> | undefined;
   private saved: SavedState;
+  /** The draft restored at load: the composer owns the text after that. */
+  private restoredDraft = '';
   /** Streamed text not yet on screen, by item id: applied at most once per animation frame. */
   private pendingDeltas = new Map<string, string>();
   private deltaFrame = 0;
@@ -92,6 +94,7 @@ export class ChatApp extends LitElement {
     // Restored before the host answers, so the draft and the open cards are there at once.
     this.saved = parseSavedState(this.host.getState());
     this.shownId = this.saved.activeId;
+    this.restoredDraft = this.saved.draft;
     this.expanded = new Set(this.saved.expanded);
     this.host.post({ method: 'ready', params: {} });
   }
@@ -198,7 +201,7 @@ export class ChatApp extends LitElement {
         <plumbline-composer
           .running=${this.running}
           .usage=${this.shownId ? this.usage : undefined}
-          .draft=${this.saved.draft}
+          .draft=${this.restoredDraft}
           @draft-change=${(e: CustomEvent<{ text: string }>) => this.save({ draft: e.detail.text })}
         ></plumbline-composer>
         <div class="status-line">

@@ -1,5 +1,5 @@
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { Usage } from '../../engine/protocol/chatView';
 import { fire, requestPost } from './events';
 import { formatUsage } from './format';
@@ -21,6 +21,21 @@ export class Composer extends LitElement {
     super();
     this.running = false;
     this.draft = '';
+  }
+
+  /** Whether Send or Stop had focus when they are about to swap places, so focus moves along. */
+  private actionHadFocus = false;
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('running')) this.actionHadFocus = this.shadowRoot?.activeElement?.classList.contains('action') ?? false;
+  }
+
+  override updated(): void {
+    if (!this.actionHadFocus) return;
+    this.actionHadFocus = false;
+    // A new vscode-button is focusable only after its first render (that sets its tabindex).
+    const action = this.renderRoot.querySelector<LitElement>('.action');
+    void action?.updateComplete.then(() => action.focus());
   }
 
   private get field(): VscodeTextarea | null {
@@ -65,10 +80,10 @@ export class Composer extends LitElement {
             ${this.usage ? html`<span class="sr-only">This conversation used</span> ${formatUsage(this.usage)}` : nothing}
           </span>
           ${this.running
-            ? html`<vscode-button class="stop" icon="debug-stop" aria-label="Stop the run" @click=${() => requestPost(this, { method: 'stop', params: {} })}>
+            ? html`<vscode-button class="action stop" icon="debug-stop" aria-label="Stop the run" @click=${() => requestPost(this, { method: 'stop', params: {} })}>
                 Stop
               </vscode-button>`
-            : html`<vscode-button class="send" icon="send" @click=${() => this.send()}>Send</vscode-button>`}
+            : html`<vscode-button class="action send" icon="send" @click=${() => this.send()}>Send</vscode-button>`}
         </div>
       </div>
     `;
