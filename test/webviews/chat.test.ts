@@ -236,6 +236,17 @@ describe('the Chat webview in Chromium', () => {
       const markdown = document.querySelector('plumbline-chat')?.shadowRoot?.querySelector('plumbline-transcript')?.shadowRoot
         ?.querySelector('[data-item-id="s1"] plumbline-assistant-message')?.shadowRoot?.querySelector('.markdown');
       if (!markdown) throw new Error('no assistant message on screen');
+      // Renders of the message (each replaces its content: one mutation batch) against frames drawn.
+      let renders = 0;
+      let frames = 0;
+      let streaming = true;
+      new MutationObserver(() => renders++).observe(markdown, { childList: true });
+      void (async () => {
+        while (streaming) {
+          await new Promise((resolve) => requestAnimationFrame(resolve));
+          frames++;
+        }
+      })();
       const start = performance.now();
       for (let batch = 0; batch < 100; batch++) {
         for (let k = 0; k < 20; k++) {
@@ -245,13 +256,19 @@ describe('the Chat webview in Chromium', () => {
         if (batch < 99) await new Promise((resolve) => setTimeout(resolve, 10));
       }
       const sent = performance.now() - start;
-      while (!/\bt1999\b/.test(markdown.textContent ?? '')) await new Promise((resolve) => requestAnimationFrame(resolve));
-      return { sent, settled: performance.now() - start, text: markdown.textContent ?? '' };
+      // Bounded, so a lost token fails the assertion below with a diff instead of timing out.
+      while (!/\bt1999\b/.test(markdown.textContent ?? '') && performance.now() - start < 10_000) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      streaming = false;
+      return { sent, settled: performance.now() - start, text: markdown.textContent ?? '', renders, frames };
     });
     const expected = Array.from({ length: 2000 }, (_, i) => `t${i}`);
     assert.deepEqual(result.text.trim().split(/\s+/), expected);
+    assert.ok(result.renders <= result.frames + 1, `${result.renders} renders in ${result.frames} frames: at most one per frame`);
+    assert.ok(result.renders > 1, 'the text appears while it streams, not only at the end');
     const after = (result.settled - result.sent).toFixed(0);
-    console.log(`      2,000 deltas sent over ${result.sent.toFixed(0)} ms; all on screen ${result.settled.toFixed(0)} ms after the first, ${after} ms after the last`);
+    console.log(`      2,000 deltas sent over ${result.sent.toFixed(0)} ms; all on screen ${result.settled.toFixed(0)} ms after the first, ${after} ms after the last; ${result.renders} renders in ${result.frames} frames`);
     if (this.test) this.test.title += ` (settled ${after} ms after the last delta)`;
 
     await view.fromHost({ method: 'item', params: { conversationId: 'c1', item: { kind: 'assistant', id: 's1', text: `${expected.join(' ')} `, streaming: false } } });

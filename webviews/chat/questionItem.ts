@@ -67,7 +67,10 @@ export class AgentQuestion extends LitElement {
         gap: 6px;
         align-items: flex-start;
         font-weight: 600;
+      }
+      #question {
         white-space: pre-wrap;
+        overflow-wrap: anywhere;
       }
       .form {
         display: flex;

@@ -19,7 +19,7 @@ const noticeWords: Record<Item<'notice'>['level'], string> = { info: 'Note', war
 export function renderNotice(item: Item<'notice'>) {
   return html`<div class="notice ${item.level}">
     <vscode-icon name=${noticeIcons[item.level]} aria-hidden="true"></vscode-icon>
-    <span><span class="sr-only">${noticeWords[item.level]}:</span> ${item.text}</span>
+    <span class="text"><span class="sr-only">${noticeWords[item.level]}: </span>${item.text}</span>
   </div>`;
 }
 
@@ -61,6 +61,8 @@ export const simpleItemStyles = css`
     align-items: flex-start;
     padding: 4px 8px;
     border-left: 3px solid var(--vscode-editorInfo-foreground);
+  }
+  .notice .text {
     white-space: pre-wrap;
     overflow-wrap: anywhere;
   }

@@ -116,7 +116,7 @@ export class ToolCard extends LitElement {
       :host {
         display: block;
       }
-      .toggle {
+      button.toggle {
         display: flex;
         align-items: center;
         gap: 6px;
