@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { dollars, type RunEvent, type RunState } from '../engine/agent/run';
+import type { RunEvent, RunState } from '../engine/agent/run';
+import { dollars } from '../engine/format';
 import type { Run } from '../engine/store';
 
 /** One row of the Runs tree: what the store keeps of a run, kept current from its events. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Violation } from '../guard';
 import { writeFileAtomic } from '../plans/files';
+import { dollars } from '../format';
 import { retryDelay, sleep, withTimeout, type CircuitBreaker } from './faults';
 import { ProviderError, type ChatMessage, type ModelRequest, type Provider, type ToolCall, type Usage } from './model';
 import type { PlanAccess } from './plans';
@@ -313,6 +314,3 @@ export class AgentRun {
 class StopSignal extends Error {}
 class QuarantineSignal extends Error {}
 class LimitError extends Error {}
-
-/** Cents are too coarse for one run on a cheap model: below a dollar, four decimals. */
-export const dollars = (amount: number): string => `$${amount.toFixed(amount < 1 ? 4 : 2)}`;

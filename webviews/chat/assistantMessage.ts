@@ -27,14 +27,14 @@ export class AssistantMessage extends LitElement {
 
   override render() {
     return html`
-      <span class="sr-only">Agent:</span>
+      <span class="visually-hidden">Agent:</span>
       <div class="markdown" aria-busy=${this.item.streaming ? 'true' : 'false'}>
         ${
           // Safe: see renderMarkdown — raw HTML is escaped, links are http(s)/mailto only, images are text.
           unsafeHTML(this.renderedHtml)
         }
       </div>
-      ${this.item.streaming ? html`<span class="cursor" aria-hidden="true">▍</span><span class="sr-only">The agent is writing…</span>` : nothing}
+      ${this.item.streaming ? html`<span class="cursor" aria-hidden="true">▍</span><span class="visually-hidden">The agent is writing…</span>` : nothing}
     `;
   }
 

@@ -211,7 +211,7 @@ export class ChatApp extends LitElement {
           <vscode-button secondary class="show-output" @click=${() => this.host?.post({ method: 'showOutput', params: {} })}>Show Output</vscode-button>
         </div>
       </footer>
-      <div class="sr-only" aria-live="assertive" aria-atomic="true">${this.announcement}</div>
+      <div class="visually-hidden" aria-live="assertive" aria-atomic="true">${this.announcement}</div>
     `;
   }
 

@@ -77,7 +77,7 @@ export class Composer extends LitElement {
         ></vscode-textarea>
         <div class="row">
           <span class="usage" data-testid="usage">
-            ${this.usage ? html`<span class="sr-only">This conversation used</span> ${formatUsage(this.usage)}` : nothing}
+            ${this.usage ? html`<span class="visually-hidden">This conversation used</span> ${formatUsage(this.usage)}` : nothing}
           </span>
           ${this.running
             ? html`<vscode-button class="action stop" icon="debug-stop" aria-label="Stop the run" @click=${() => requestPost(this, { method: 'stop', params: {} })}>

@@ -72,7 +72,7 @@ export class ConversationBar extends LitElement {
   override render() {
     return html`
       <div class="bar" role="group" aria-labelledby="conversations-title">
-        <h2 id="conversations-title" class="sr-only">Conversations</h2>
+        <h2 id="conversations-title" class="visually-hidden">Conversations</h2>
         ${this.renaming ? this.renderRename() : this.renderPicker()}
       </div>
     `;

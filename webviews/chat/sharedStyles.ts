@@ -1,18 +1,10 @@
 import { css } from 'lit';
+import { visuallyHidden } from '../shared/styles';
 
 /** Pieces every chat component needs: screen-reader-only text, focus rings, plain buttons. */
-export const sharedStyles = css`
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    padding: 0;
-    margin: -1px;
-    overflow: hidden;
-    clip: rect(0, 0, 0, 0);
-    white-space: nowrap;
-    border: 0;
-  }
+export const sharedStyles = [
+  visuallyHidden,
+  css`
   button.plain {
     all: unset;
     box-sizing: border-box;
@@ -38,7 +30,8 @@ export const sharedStyles = css`
   code {
     font-family: var(--vscode-editor-font-family);
   }
-`;
+`,
+];
 
 /** A bordered box on the sidebar background; high contrast themes get their contrast border. */
 export const cardStyles = css`

@@ -10,7 +10,7 @@ type Item<K extends ChatItem['kind']> = Extract<ChatItem, { kind: K }>;
  */
 
 export function renderUser(item: Item<'user'>) {
-  return html`<div class="user"><span class="sr-only">You:</span>${item.text}</div>`;
+  return html`<div class="user"><span class="visually-hidden">You:</span>${item.text}</div>`;
 }
 
 const noticeIcons: Record<Item<'notice'>['level'], string> = { info: 'info', warning: 'warning', error: 'error' };
@@ -19,7 +19,7 @@ const noticeWords: Record<Item<'notice'>['level'], string> = { info: 'Note', war
 export function renderNotice(item: Item<'notice'>) {
   return html`<div class="notice ${item.level}">
     <vscode-icon name=${noticeIcons[item.level]} aria-hidden="true"></vscode-icon>
-    <span class="text"><span class="sr-only">${noticeWords[item.level]}: </span>${item.text}</span>
+    <span class="text"><span class="visually-hidden">${noticeWords[item.level]}: </span>${item.text}</span>
   </div>`;
 }
 

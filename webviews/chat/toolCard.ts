@@ -73,7 +73,7 @@ export class ToolCard extends LitElement {
           <span class="summary" title=${summary}>${summary}</span>
           <span class="status ${t.status}">
             <vscode-icon name=${status.icon} ?spin=${t.status === 'running'} aria-hidden="true"></vscode-icon>
-            <span class="sr-only">${status.text}</span>
+            <span class="visually-hidden">${status.text}</span>
           </span>
           ${t.durationMs !== undefined ? html`<span class="duration">${formatDuration(t.durationMs)}</span>` : nothing}
         </button>

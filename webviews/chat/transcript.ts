@@ -88,7 +88,7 @@ export class Transcript extends LitElement {
   override render() {
     return html`
       <section class="log" role="log" aria-live="polite" aria-labelledby="transcript-title" tabindex="0" @scroll=${this.onScroll}>
-        <h2 id="transcript-title" class="sr-only">Conversation</h2>
+        <h2 id="transcript-title" class="visually-hidden">Conversation</h2>
         <div class="content">
           ${this.items.length === 0 ? this.renderEmpty() : nothing}
           ${repeat(

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, svg } from 'lit';
 import type { DayStats } from '../../engine/protocol/missionControl';
 import { formatCompact, formatTokens } from './format';
-import { visuallyHidden } from './styles';
+import { visuallyHidden } from '../shared/styles';
 
 /** One chart's series: a value per day, or null where it is undefined (a rate with nothing to divide by). */
 interface Series {

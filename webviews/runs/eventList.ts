@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { RunEventRow } from '../../engine/protocol/missionControl';
 import { defaultEventFilters, eventKinds, eventLevels, kindLabels, kindOf, levelOf, summarize, type EventFilters, type EventLevel } from './events';
 import { formatOffset } from './format';
-import { visuallyHidden } from './styles';
+import { visuallyHidden } from '../shared/styles';
 
 const levelIcons: Record<EventLevel, string> = { info: 'info', warning: 'warning', error: 'error' };
 /** A run streams one `text` event per token batch; past this the list shows the newest only. */

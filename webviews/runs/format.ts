@@ -1,3 +1,4 @@
+export { count as formatTokens, dollars as formatCost, duration as formatDuration } from '../../engine/format';
 import type { RunRow } from '../../engine/protocol/missionControl';
 
 /** Pure formatting and classification shared by the Mission Control components. */
@@ -33,17 +34,6 @@ export const stateIcons: Record<RunState, string> = {
   quarantined: 'circle-slash',
 };
 
-/** 850 ms, 12.3 s, 4 min 05 s, 2 h 03 min. */
-export function formatDuration(ms: number): string {
-  const value = Math.max(0, Math.round(ms));
-  if (value < 1000) return `${value} ms`;
-  if (value < 60_000) return `${(Math.floor(value / 100) / 10).toFixed(1)} s`;
-  const seconds = Math.floor(value / 1000);
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-
 /** The run's duration: live runs count up to now, ended runs are fixed. */
 export function runDuration(run: RunRow, now: number): number {
   return (run.endedAt ?? (isLive(run) ? now : run.startedAt)) - run.startedAt;
@@ -52,17 +42,6 @@ export function runDuration(run: RunRow, now: number): number {
 /** Offset from the run's start, always in seconds with milliseconds: "+1.234 s". */
 export function formatOffset(ms: number): string {
   return `${ms < 0 ? '−' : '+'}${(Math.abs(ms) / 1000).toFixed(3)} s`;
-}
-
-const integer = new Intl.NumberFormat('en-US');
-
-export function formatTokens(tokens: number): string {
-  return integer.format(tokens);
-}
-
-/** Below a dollar the fraction of a cent matters (local models are nearly free): four decimals. */
-export function formatCost(cost: number): string {
-  return cost < 1 ? `$${cost.toFixed(4)}` : `$${cost.toFixed(2)}`;
 }
 
 /** Short numbers for chart axes: 950, 12.3k, 4.5M. */

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { visuallyHidden } from './styles';
+import { visuallyHidden } from '../shared/styles';
 
 /** The root element's layout; each part styles itself. VS Code theme variables only. */
 export const appStyles = [

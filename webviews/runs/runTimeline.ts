@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { RunEventRow } from '../../engine/protocol/missionControl';
 import { formatDuration, formatOffset } from './format';
 import { spanOf, stepsOf } from './steps';
-import { visuallyHidden } from './styles';
+import { visuallyHidden } from '../shared/styles';
 
 /**
  * A run's steps as bars on one time axis: left edge where the step began (relative to the run's
