@@ -126,17 +126,19 @@ describe('plan features over LSP', () => {
     assert.deepEqual(priority.map((c) => c.label), ['critical', 'high', 'medium', 'low']);
   });
 
-  it('offers status, Start and Done code lenses on tasks', async () => {
+  it('offers status, Start, Done and Run agent code lenses on tasks', async () => {
     const lenses = (await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: uri('plans/task-heading.md') } })) as unknown as {
       range: { start: { line: number } };
       command: { title: string; command: string; arguments: [{ taskId: string; status?: string }] };
     }[];
     const onTask4 = lenses.filter((l) => l.range.start.line === 41).map((l) => l.command.title);
-    assert.deepEqual(onTask4, ['$(circle-large-outline) todo', 'Start', 'Done']);
+    assert.deepEqual(onTask4, ['$(circle-large-outline) todo', 'Start', 'Done', '$(play) Run agent']);
     const onTask1 = lenses.filter((l) => l.range.start.line === 9).map((l) => l.command.title);
     assert.deepEqual(onTask1, ['$(pass-filled) done']);
     const done = lenses.find((l) => l.range.start.line === 41 && l.command.title === 'Done')!;
     assert.deepEqual({ ...done.command.arguments[0], uri: undefined }, { uri: undefined, taskId: '4', version: null, status: 'done' });
+    const run = lenses.find((l) => l.range.start.line === 41 && l.command.command === 'plumbline.runAgentOnTask')!;
+    assert.deepEqual(run.command.arguments, [{ uri: uri('plans/task-heading.md'), taskId: '4' }]);
   });
 
   it('sets a status with a versioned workspace edit, and refuses a stale or malformed request', async () => {
