@@ -234,7 +234,8 @@ export class ChatApp extends LitElement {
         border-bottom: 1px solid var(--vscode-contrastBorder, var(--vscode-panel-border, transparent));
       }
       plumbline-transcript {
-        flex: 1;
+        flex: 1 1 auto;
+        min-height: 160px;
       }
       footer {
         padding: 8px 12px;

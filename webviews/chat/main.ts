@@ -8,8 +8,8 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { css } from 'lit';
 import './chatApp';
 
-// The view fills the sidebar: the transcript scrolls between a fixed header and composer, so the
-// page itself must not scroll or keep the margin and padding browsers and VS Code give a body.
+// The view fills the sidebar: the transcript scrolls between the header and the composer. In a
+// view too short for all three, the page scrolls instead, so the transcript never shrinks to nothing.
 // A constructed stylesheet, as the CSP allows no <style> element.
 const page = css`
   html,
@@ -17,7 +17,8 @@ const page = css`
     height: 100%;
     margin: 0;
     padding: 0;
-    overflow: hidden;
+    overflow-x: hidden;
+    overflow-y: auto;
   }
 `.styleSheet;
 if (page) document.adoptedStyleSheets = [...document.adoptedStyleSheets, page];

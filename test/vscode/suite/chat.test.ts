@@ -73,6 +73,11 @@ describe('Chat and Mission Control in a real VS Code', function () {
     assert.ok(bold.includes('read'), 'the model\'s markdown is rendered');
     await runner.screenshot('chat-run');
 
+    // Hidden and shown again (the webview is rebuilt): the same conversation is back.
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('plumbline.chat.focus');
+    await runner.eventually(async () => (await runner.webviewText(chatTitle)).includes('Greeting updated and T201 ticked.'), 'the conversation after the view was shown again');
+
     assert.equal(await readFile(file('chat-work/greet.ts'), 'utf8'), "export const greeting = 'Hello from the chat';\n");
     assert.match(await readFile(file('chat-work/tasks.md'), 'utf8'), /^- \[x\] T201 Greet/m);
     const commandResult = server.requests.at(-4)?.body as { messages?: { role: string; content?: unknown }[] } | undefined;
