@@ -81,7 +81,11 @@ export class AgentHost implements vscode.Disposable {
     });
   }
 
-  /** "Plumbline: Run Agent…": resolves with the run's result (undefined when nothing started). */
+  /**
+   * "Plumbline: Run Agent…": resolves with the run's result (undefined when nothing started).
+   * Whatever keeps a run from starting is shown to the person here; with an argument (a caller
+   * other than the palette) it also rejects, so the caller knows.
+   */
   async run(arg?: unknown): Promise<RunResult | undefined> {
     const parsed = RunArgument.safeParse(arg ?? {});
     if (arg !== undefined && !parsed.success) throw new Error(`plumbline.runAgent: ${z.prettifyError(parsed.error)}`);
@@ -100,13 +104,13 @@ export class AgentHost implements vscode.Disposable {
     const workspace = new Workspace(root);
     // Through the workspace's own check: a task file outside the folder is refused like any agent path.
     const given = parsed.success ? parsed.data.task : undefined;
-    const task = given && { id: given.id, file: (await workspace.resolve(given.file)).relative };
+    const task = given && { id: given.id, file: (await workspace.resolve(given.file).catch((err: Error) => this.refuse(err.message))).relative };
     const prompt = parsed.success && arg !== undefined ? (parsed.data.prompt ?? taskPrompt(task!)) : await askPrompt();
     if (!prompt) return undefined;
 
     const givenConversation = parsed.success ? parsed.data.conversationId : undefined;
     const running = givenConversation && this.chat.runningIn(givenConversation);
-    if (running) throw new Error('an agent is already working in this conversation; stop it or start a new conversation');
+    if (running) this.refuse('an agent is already working in this conversation; stop it or start a new conversation');
     const conversationId = givenConversation ?? this.chat.create(titleOf(task ? `${task.id} · ${task.file}` : prompt));
     const history = this.chat.history(conversationId);
 
@@ -153,6 +157,15 @@ export class AgentHost implements vscode.Disposable {
     } finally {
       this.running.delete(started.result);
     }
+  }
+
+  /**
+   * A run that cannot start: the person is told here, once, and callers (the chat, the task
+   * commands) get the error without telling them again.
+   */
+  private refuse(message: string): never {
+    void vscode.window.showWarningMessage(`Plumbline: ${message}`);
+    throw new Error(message);
   }
 
   /** "Plumbline: Stop All Agents": returns how many runs were stopped. */

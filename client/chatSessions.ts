@@ -15,7 +15,6 @@ export interface ChatHooks {
 
 interface LiveRun {
   conversationId: string;
-  prompt: string;
   transcript: Transcript;
   usage: Usage;
   /** The final text of the model, kept as the conversation's history for its next run. */
@@ -131,7 +130,7 @@ export class ChatSessions implements vscode.Disposable {
 
   /** A run of a conversation starts: its events, approvals and questions come through here. */
   begin(runId: string, conversationId: string, prompt: string): ChatHooks {
-    const run: LiveRun = { conversationId, prompt, transcript: new Transcript(runId, prompt), usage: { input: 0, output: 0, cost: 0 }, reply: '' };
+    const run: LiveRun = { conversationId, transcript: new Transcript(runId, prompt), usage: { input: 0, output: 0, cost: 0 }, reply: '' };
     this.live.set(runId, run);
     this.store?.addMessage(conversationId, 'user', { text: prompt });
     // A conversation started with "New" is named after its first prompt, as people expect from chat apps.

@@ -70,9 +70,9 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
         },
         send: async ({ text }) => {
           const conversationId = chat.activeId ?? undefined;
-          // Errors reach the person as a notification from the host; the chat keeps the prompt out of a broken run.
+          // The agent host has told the person why a run did not start; the log keeps it too.
           await this.agents.run({ prompt: text, conversationId }).catch((err: unknown) => {
-            void vscode.window.showErrorMessage(`Plumbline: ${err instanceof Error ? err.message : String(err)}`);
+            this.log.warn(`chat view: the run did not start: ${err instanceof Error ? err.message : String(err)}`);
           });
         },
         stop: () => {

@@ -85,11 +85,8 @@ async function runOnTaskCommand(ctx: CommandContext, arg: unknown): Promise<void
     taskId = task.id;
   }
   void vscode.commands.executeCommand('plumbline.chat.focus');
-  try {
-    await ctx.agents.run({ task: { file: vscode.Uri.parse(uri).fsPath, id: taskId } });
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Plumbline: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  // The agent host has told the person why a run did not start.
+  await ctx.agents.run({ task: { file: vscode.Uri.parse(uri).fsPath, id: taskId } }).catch((err: unknown) => ctx.log.warn(`Run agent on ${taskId}: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 async function setStatusCommand(ctx: CommandContext, arg: unknown): Promise<void> {

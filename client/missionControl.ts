@@ -35,15 +35,18 @@ export class MissionControl implements vscode.Disposable {
     let selected: { runId: string; seq: number } | undefined;
     let timer: NodeJS.Timeout | undefined;
     const post = (message: ToMissionControl) => void connection.post(message);
-    const postAll = () => {
+    const postRuns = () => {
       timer = undefined;
+      if (agents.store) post({ method: 'runs', params: { runs: agents.store.listRuns(LISTED_RUNS).map(runRow) } });
+    };
+    // The history only changes when a run ends: it is not read again for every streamed event.
+    const postStats = () => {
       const store = agents.store;
       if (!store) return;
-      post({ method: 'runs', params: { runs: store.listRuns(LISTED_RUNS).map(runRow) } });
-      post({ method: 'quarantines', params: { items: this.quarantines() } });
       const flagged = new Set(store.violationsOf().map((v) => v.runId).filter((id): id is string => id !== null));
       post({ method: 'stats', params: { days: dailyStats(store.listRuns(10_000), flagged) } });
     };
+    const postQuarantines = () => post({ method: 'quarantines', params: { items: this.quarantines() } });
     const connection = connectWebview(
       'mission control',
       panel.webview,
@@ -51,7 +54,9 @@ export class MissionControl implements vscode.Disposable {
       {
         ready: async () => {
           await agents.ready;
-          postAll();
+          postRuns();
+          postQuarantines();
+          postStats();
         },
         selectRun: ({ runId }) => {
           const run = agents.store?.getRun(runId);
@@ -75,10 +80,11 @@ export class MissionControl implements vscode.Disposable {
     );
     const subscriptions = [
       agents.onRunEvent((event) => {
-        timer ??= setTimeout(postAll, REFRESH_MS);
+        timer ??= setTimeout(postRuns, REFRESH_MS);
+        if (event.type === 'result') postStats();
         if (selected?.runId === event.runId) post({ method: 'runEvent', params: { runId: event.runId, event: eventRow(++selected.seq, event) } });
       }),
-      agents.onDidChangeQuarantines(() => post({ method: 'quarantines', params: { items: this.quarantines() } })),
+      agents.onDidChangeQuarantines(postQuarantines),
     ];
     panel.onDidDispose(() => {
       clearTimeout(timer);
