@@ -4,18 +4,25 @@ import type { Frame, Page } from 'playwright-core';
  * Reading the workbench the way a person sees it. Webviews live in nested iframes: an outer
  * `index.html` frame owned by VS Code and, inside it, the frame holding the view's own page.
  */
-export async function findWebviewFrame(page: Page, title: string, timeoutMs = 15_000): Promise<Frame> {
+export async function findWebviewFrame(page: Page, title: string, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
   for (;;) {
+    seen = [];
     for (const frame of page.frames()) {
       if (!frame.url().includes('/webview/') || frame.url().includes('index.html')) continue;
-      const frameTitle = await frame.title().catch(() => '');
+      // A frame that is still loading (or being torn down) can keep title() waiting: ask each
+      // frame briefly, so one slow frame never uses up the whole deadline.
+      const frameTitle = await Promise.race([frame.title().catch(() => ''), delay(1_000).then(() => '(no answer)')]);
       if (frameTitle === title) return frame;
+      seen.push(frameTitle || '(untitled)');
     }
-    if (Date.now() > deadline) throw new Error(`no webview titled "${title}" is open`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (Date.now() > deadline) throw new Error(`no webview titled "${title}" is open after ${timeoutMs / 1000} s (open: ${seen.join(', ') || 'none'})`);
+    await delay(200);
   }
 }
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * All text under the body, descending into shadow roots (lit components render there). A string,

@@ -92,11 +92,16 @@ describe('Chat and Mission Control in a real VS Code', function () {
 
   it('Mission Control lists the run live with its timeline and events, and charts the day', async () => {
     await vscode.commands.executeCommand('plumbline.openMissionControl');
-    const list = await runner.eventually(async () => {
-      const shown = await runner.webviewText(missionControlTitle);
-      return shown.includes('Work on task T201') ? shown : '';
-    }, 'the run in Mission Control');
-    assert.match(list, /done/);
+    // The list and the history arrive as separate messages: wait for both before reading them.
+    const row = 'tr[data-run-id]:has-text("Work on task T201")';
+    const now = new Date();
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    const [rowText] = await runner.eventually(async () => {
+      const texts = await runner.webviewTexts(missionControlTitle, row);
+      const charted = (await runner.webviewTexts(missionControlTitle, `[data-point="${today}"]`)).length > 0;
+      return texts.length && charted ? texts : undefined;
+    }, 'the run in the list and today in the charts');
+    assert.match(rowText, /^\s*Done\b/, `the run's row starts with its state: ${JSON.stringify(rowText)}`);
     await runner.clickInWebview(missionControlTitle, 'tr[data-run-id]:has-text("Work on task T201")');
     let last = '';
     const detail = await runner
