@@ -27,14 +27,15 @@ const common = {
 };
 
 /** @type {esbuild.BuildOptions} */
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+// ws loads these native speed-ups only if they are installed; it works without them.
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['bufferutil', 'utf-8-validate'] };
 
 const testEntries = (await readdir('test/vscode/suite'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => path.join('test/vscode/suite', f));
 
 const builds = [
-  { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist', external: [...node.external, 'vscode'] },
   { ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'engine/cli/bin.ts' }, outdir: 'dist' },
   {
@@ -49,7 +50,7 @@ const builds = [
   ...(production
     ? []
     : [
-        { ...node, entryPoints: testEntries, outdir: 'dist/test/vscode', external: ['vscode', 'mocha'] },
+        { ...node, entryPoints: testEntries, outdir: 'dist/test/vscode', external: [...node.external, 'vscode', 'mocha'] },
         // Broken suites for the runner's own checks (test/vscode/runner.test.ts).
         {
           ...node,
@@ -59,7 +60,7 @@ const builds = [
             silent: 'test/vscode/selfcheck/silent.ts',
           },
           outdir: 'dist/test/vscode-selfcheck',
-          external: ['vscode', 'mocha'],
+          external: [...node.external, 'vscode', 'mocha'],
         },
       ]),
 ];

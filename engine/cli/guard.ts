@@ -2,22 +2,10 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Guard, guardLanguage, languageOfFile, type Violation } from '../guard';
+import { Guard, guardLanguage, languageOfFile, violationJson, type Violation } from '../guard';
 import { CliError, UsageError, type Command, type CommandContext } from './command';
 
 const run = promisify(execFile);
-
-function violationJson(v: Violation) {
-  return {
-    kind: v.kind,
-    severity: v.severity,
-    line: v.line + 1,
-    endLine: v.endLine + 1,
-    removedLines: v.removedLines,
-    text: v.text,
-    message: v.message,
-  };
-}
 
 function printHuman(ctx: CommandContext, file: string, violations: Violation[]): void {
   for (const v of violations) ctx.stdout.write(`${file}:${v.line + 1}: ${v.severity}: ${v.message} (${v.kind})\n`);

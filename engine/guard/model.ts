@@ -22,3 +22,20 @@ export const severityOf: Record<ViolationKind, ViolationSeverity> = {
   'incomplete-code': 'high',
   'malformed-syntax': 'high',
 };
+
+/**
+ * A violation as the outside world sees it (SPEC §7's JSON, 1-based lines): the CLI, the hub and
+ * the MCP server all answer with this shape.
+ */
+export function violationJson(v: Violation) {
+  return {
+    kind: v.kind,
+    severity: v.severity,
+    line: v.line + 1,
+    endLine: v.endLine + 1,
+    removedLines: v.removedLines,
+    text: v.text,
+    message: v.message,
+  };
+}
+export type ViolationJson = ReturnType<typeof violationJson>;
