@@ -10,3 +10,9 @@ export interface Logger {
   warn(message: string, ...args: unknown[]): void;
   error(message: string | Error, ...args: unknown[]): void;
 }
+
+/** A Logger for the CLI: one line per message on a stream (stderr), trace and debug left out. */
+export function streamLogger(stream: NodeJS.WritableStream): Logger {
+  const line = (level: string) => (message: string | Error) => void stream.write(`${new Date().toISOString()} ${level} ${message instanceof Error ? message.message : message}\n`);
+  return { trace: () => undefined, debug: () => undefined, info: line('info'), warn: line('warn'), error: line('error') };
+}

@@ -1,14 +1,17 @@
 import type { Violation } from '../guard';
-import type { Json, Store } from '../store';
+import type { AgentKind, Json, Store } from '../store';
 import type { RunEvent, RunResult, RunState } from './run';
 
 /**
  * Keeps a run in the store (SPEC §8): its row (state, steps, tokens, cost) and every event, and
  * the guard's findings as violations of the agent. Returns the event sink to give the run.
  */
-export function recordRun(store: Store, run: { id: string; agentId: string; agentName: string; prompt: string; provider: string; model: string; task?: { file: string; id: string }; conversationId?: string }): (event: RunEvent) => void {
+export function recordRun(
+  store: Store,
+  run: { id: string; agentId: string; agentName: string; kind?: AgentKind; prompt: string; provider: string; model: string; task?: { file: string; id: string }; conversationId?: string },
+): (event: RunEvent) => void {
   if (store.readOnly) return () => undefined;
-  store.upsertAgent({ id: run.agentId, name: run.agentName, kind: 'own' });
+  store.upsertAgent({ id: run.agentId, name: run.agentName, kind: run.kind ?? 'own' });
   store.createRun({ id: run.id, prompt: run.prompt, provider: run.provider, model: run.model, taskFile: run.task?.file ?? null, taskId: run.task?.id ?? null, conversationId: run.conversationId ?? null, state: 'queued' });
   return (event) => {
     const { type, runId, at, ...data } = event;

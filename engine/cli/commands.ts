@@ -1,6 +1,8 @@
 import type { Command } from './command';
 import { version } from '../version';
 import { checkCommand, checkEditCommand } from './guard';
+import { hubCommand } from './hub';
+import { mcpCommand } from './mcp';
 import { plansCommand } from './plans';
 import { runCommand } from './run';
 import { traceCodesCommand } from './traceCodes';
@@ -15,6 +17,8 @@ export const commands: readonly Command[] = [
   checkCommand,
   traceCodesCommand,
   runCommand,
+  hubCommand,
+  mcpCommand,
   {
     name: 'version',
     summary: 'print the version of Plumbline',
