@@ -217,7 +217,7 @@ export class HubServer {
     if (!params.success) return reply({ error: { code: ErrorCode.invalidParams, message: `invalid params for ${method}: ${z.prettifyError(params.error)}` } });
     try {
       const handler = this.handlers[method as HubRequest['method']] as (s: Session, p: unknown) => Promise<unknown>;
-      reply({ result: request.result.parse(await handler(c, params.data)) });
+      reply({ result: request.result.parse(await handler.call(this.handlers, c, params.data)) });
     } catch (err) {
       if (err instanceof HubError) return reply({ error: { code: err.code, message: err.message } });
       this.options.log.error(`Hub: ${method} from ${c.label} failed: ${err instanceof Error ? err.message : String(err)}`);
