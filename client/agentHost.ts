@@ -9,6 +9,7 @@ import { recordRun } from '../engine/agent/recorder';
 import { finalStates, type AgentRun, type RunEvent, type RunResult } from '../engine/agent/run';
 import { agentTools } from '../engine/agent/tools';
 import { Workspace } from '../engine/agent/workspace';
+import type { HubRunInfo, HubRunSink, RunningHub } from '../engine/hub';
 import type { Store } from '../engine/store';
 import { ChatSessions, titleOf, type ChatHooks } from './chatSessions';
 import { readAgentConfig } from './config';
@@ -57,6 +58,8 @@ export class AgentHost implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   /** Set while quarantines from an earlier session are put back: they hold again without a new warning. */
   private restoring = false;
+  /** The agent hub of this window (client/hubHost.ts), once it listens; closed with the store. */
+  hub: RunningHub | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -123,13 +126,7 @@ export class AgentHost implements vscode.Disposable {
       workspace,
       plans: filePlanAccess(root),
       config,
-      emit: (event) => {
-        record?.(event);
-        chat?.emit(event);
-        this.runEvents.fire(event);
-        this.runs.update(event);
-        this.follow(root, event);
-      },
+      emit: (event) => this.report(root, event, record, chat),
       approve: (request) => chat?.approve(request) ?? Promise.resolve(false),
       ask: (question) => chat?.ask(question) ?? Promise.resolve(''),
     });
@@ -168,9 +165,45 @@ export class AgentHost implements vscode.Disposable {
     throw new Error(message);
   }
 
-  /** "Plumbline: Stop All Agents": returns how many runs were stopped. */
+  /**
+   * A run of an agent outside VS Code, through the hub: recorded, in the Runs tree and Mission
+   * Control, with a conversation of its own that does not take the chat from the person until
+   * the agent asks a question.
+   */
+  beginHubRun(root: string, info: HubRunInfo): HubRunSink {
+    const conversationId = this.store ? this.chat.create(titleOf(`${info.agentName} · ${info.task ? `${info.task.id} · ${info.task.file}` : info.prompt}`), { quiet: true }) : undefined;
+    const record = this.store && recordRun(this.store, { ...info, kind: 'hub', provider: 'hub', model: info.agentName, conversationId });
+    const chat = conversationId ? this.chat.begin(info.id, conversationId, info.prompt, { quiet: true }) : undefined;
+    this.runs.add({ id: info.id, prompt: info.prompt, task: info.task ?? null, model: `${info.agentName} (hub)`, state: 'running', steps: 0, tokens: { input: 0, output: 0 }, cost: 0, startedAt: Date.now(), error: null });
+    this.log.info(`Hub agent ${info.agentName} started run ${info.id}: ${info.prompt}`);
+    return {
+      emit: (event) => this.report(root, event, record, chat),
+      ask: (question) => chat?.ask(question) ?? Promise.reject(new Error('this window keeps no conversations (no store), so nobody can answer')),
+    };
+  }
+
+  /** Files the guard will see changed on disk because an agent wrote them: shown as that agent's findings, not as unknown edits. */
+  noteWritten(absolutePath: string): void {
+    const now = Date.now();
+    for (const [file, at] of this.written) if (now - at > 60_000) this.written.delete(file);
+    this.written.set(absolutePath, now);
+  }
+
+  /** The file texts a run started from, for "Open diff": own runs and hub runs alike. */
+  changedFiles(runId: string): ReadonlyMap<string, string | null> | undefined {
+    return this.engine.get(runId)?.changedFiles() ?? this.hub?.hub.changedFiles(runId);
+  }
+
+  /** Stop on one run (chat, Mission Control): an own run or a hub agent's. */
+  stopRun(runId: string, reason: string): void {
+    const run = this.engine.get(runId);
+    if (run) run.stop(reason);
+    else this.hub?.hub.stopRun(runId, reason);
+  }
+
+  /** "Plumbline: Stop All Agents": returns how many runs were stopped, hub agents' included. */
   stopAll(): number {
-    const stopped = this.engine.stopAll();
+    const stopped = this.engine.stopAll() + (this.hub?.hub.stopAll() ?? 0);
     void vscode.window.setStatusBarMessage(`Plumbline: ${stopped ? `stopped ${stopped} agent run(s)` : 'no agent is running'}`, 5000);
     return stopped;
   }
@@ -192,6 +225,7 @@ export class AgentHost implements vscode.Disposable {
     }
     if (!agentId || !this.engine.release(agentId)) return false;
     if (this.store?.getAgent(agentId)) this.store.setAgentState(agentId, 'active');
+    this.hub?.hub.released(agentId);
     this.log.info(`Agent ${agentId} released from quarantine`);
     this.quarantineChanges.fire();
     void vscode.window.setStatusBarMessage(`Plumbline: ${agentId.replace(/^own:/, '')} may run again`, 5000);
@@ -229,6 +263,9 @@ export class AgentHost implements vscode.Disposable {
 
   /** Stops every run, lets them record their end, then saves and closes the store. */
   async close(): Promise<void> {
+    // The hub first: its runs end (and are recorded) while the store is still open.
+    await this.hub?.close();
+    this.hub = undefined;
     this.engine.stopAll('VS Code is closing');
     const ended = Promise.allSettled([...this.running]);
     await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);
@@ -242,12 +279,17 @@ export class AgentHost implements vscode.Disposable {
     this.quarantineChanges.dispose();
   }
 
+  /** Every event of every run, own or hub, goes the same way: store, chat, listeners, Runs tree. */
+  private report(root: string, event: RunEvent, record: ((event: RunEvent) => void) | undefined, chat: ChatHooks | undefined): void {
+    record?.(event);
+    chat?.emit(event);
+    this.runEvents.fire(event);
+    this.runs.update(event);
+    this.follow(root, event);
+  }
+
   private follow(root: string, event: RunEvent): void {
-    if (event.type === 'guard' && typeof event.file === 'string') {
-      const now = Date.now();
-      for (const [file, at] of this.written) if (now - at > 60_000) this.written.delete(file);
-      this.written.set(path.join(root, event.file), now);
-    }
+    if (event.type === 'guard' && typeof event.file === 'string') this.noteWritten(path.join(root, event.file));
     if (event.type === 'quarantined' && typeof event.file === 'string') {
       const first = Array.isArray(event.violations) ? (event.violations[0] as { line?: unknown } | undefined) : undefined;
       this.quarantinedFiles.set(event.runId, { file: path.join(root, event.file), line: typeof first?.line === 'number' ? first.line : 0 });
@@ -275,7 +317,7 @@ export class AgentHost implements vscode.Disposable {
     this.runs.load(store.listRuns(200).map(summaryOfRecord));
     this.restoring = true;
     try {
-      for (const agent of store.listAgents().filter((a) => a.kind === 'own' && a.state === 'quarantined')) {
+      for (const agent of store.listAgents().filter((a) => a.state === 'quarantined')) {
         this.engine.quarantine({ agentId: agent.id, reason: agent.reason ?? 'dropped code', at: new Date(agent.quarantinedAt ?? Date.now()).toISOString() });
       }
     } finally {

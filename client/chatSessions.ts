@@ -60,10 +60,12 @@ export class ChatSessions implements vscode.Disposable {
     return (this.store?.listConversations() ?? []).map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt }));
   }
 
-  create(title = NEW_TITLE): string {
+  /** `quiet`: a conversation of an agent outside VS Code, which must not take the view from the person. */
+  create(title = NEW_TITLE, options: { quiet?: boolean } = {}): string {
     const store = this.requireStore();
     const { id } = store.createConversation(title.slice(0, 200));
-    this.select(id);
+    if (options.quiet) this.postList();
+    else this.select(id);
     return id;
   }
 
@@ -129,7 +131,7 @@ export class ChatSessions implements vscode.Disposable {
   }
 
   /** A run of a conversation starts: its events, approvals and questions come through here. */
-  begin(runId: string, conversationId: string, prompt: string): ChatHooks {
+  begin(runId: string, conversationId: string, prompt: string, options: { quiet?: boolean } = {}): ChatHooks {
     const run: LiveRun = { conversationId, transcript: new Transcript(runId, prompt), usage: { input: 0, output: 0, cost: 0 }, reply: '' };
     this.live.set(runId, run);
     this.store?.addMessage(conversationId, 'user', { text: prompt });
@@ -138,7 +140,7 @@ export class ChatSessions implements vscode.Disposable {
       this.store.renameConversation(conversationId, titleOf(prompt));
       this.postList();
     }
-    if (this.activeId !== conversationId) this.select(conversationId);
+    if (this.activeId !== conversationId && !options.quiet) this.select(conversationId);
     this.fire(run, { items: run.transcript.items() });
     this.postStatus(run);
     return {
@@ -154,6 +156,8 @@ export class ChatSessions implements vscode.Disposable {
         new Promise<string>((resolve) => {
           const item = run.transcript.waitingQuestion;
           if (!item) return resolve('(the question could not be shown)');
+          // A question is answered where it is asked: its conversation comes to the front.
+          if (this.activeId !== conversationId) this.select(conversationId);
           this.answers.set(item.id, { runId, resolve });
           this.waiting.fire({ conversationId, what: 'question' });
         }),

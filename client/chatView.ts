@@ -77,7 +77,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
         },
         stop: () => {
           const runId = chat.activeId ? chat.runningIn(chat.activeId) : undefined;
-          if (runId) this.agents.engine.get(runId)?.stop('stopped from the chat');
+          if (runId) this.agents.stopRun(runId, 'stopped from the chat');
         },
         decide: ({ id, approved }) => {
           if (!chat.decide(id, approved)) this.log.warn(`chat view: no run waits for approval ${id}`);
@@ -85,7 +85,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
         answer: ({ id, text }) => {
           if (!chat.answer(id, text)) this.log.warn(`chat view: no run waits for an answer to ${id}`);
         },
-        openDiff: ({ runId, file }) => openRunDiff(this.agents.engine, runId, file),
+        openDiff: ({ runId, file }) => openRunDiff((id) => this.agents.changedFiles(id), runId, file),
         openFile: async ({ file, line }) => {
           const folder = vscode.workspace.workspaceFolders?.[0];
           if (!folder) return;

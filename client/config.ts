@@ -15,6 +15,8 @@ export interface PlumblineConfig {
     registry?: string;
     exclude?: string[];
   };
+  /** The agent hub for agents outside VS Code (SPEC §6); read at activation. */
+  hub: { enabled: boolean };
 }
 
 export function readConfig(): PlumblineConfig {
@@ -30,6 +32,7 @@ export function readConfig(): PlumblineConfig {
       registry: config.get<string>('traceCodes.registry'),
       exclude: config.get<string[]>('traceCodes.exclude'),
     },
+    hub: { enabled: config.get<boolean>('hub.enabled', true) !== false },
   };
 }
 

@@ -15,6 +15,7 @@ import { MissionControl } from './missionControl';
 import { registerRunDiffs } from './runDiff';
 import { RunsTree } from './runsTree';
 import { createStatusBar } from './statusBar';
+import { startWindowHub } from './hubHost';
 import { registerTraceCodeLinks } from './traceCodes';
 
 /** What activate() returns: used by the extension tests to look at the running pieces. */
@@ -39,7 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
   const plansTree = new PlansTree(plans);
   const models = new Models(context.secrets);
   const runs = new RunsTree();
-  agents = new AgentHost(context, client, models, runs, log);
+  const agentHost = new AgentHost(context, client, models, runs, log);
+  agents = agentHost;
   const chatView = new ChatView(context.extensionUri, models, agents, log);
   const missionControl = new MissionControl(context.extensionUri, agents, log);
   const plansView = vscode.window.createTreeView<PlanNode>('plumbline.plans', {
@@ -63,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     vscode.window.registerWebviewViewProvider(ChatView.id, chatView, {
       webviewOptions: { retainContextWhenHidden: false },
     }),
-    registerRunDiffs(agents.engine),
+    registerRunDiffs((id) => agentHost.changedFiles(id)),
     vscode.window.registerTreeDataProvider('plumbline.runs', runs),
     createStatusBar(client),
     ...registerTraceCodeLinks(client),
@@ -81,6 +83,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
       (choice) => choice && vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(violations[0].line, 0, violations[0].line, 0) }),
     );
   });
+
+  // Not awaited: the hub waits for the store, and activation must not wait for either.
+  void startWindowHub(context, agentHost, client, log).then((hub) => hub && context.subscriptions.push(hub));
 
   try {
     await client.start();

@@ -65,7 +65,7 @@ export class MissionControl implements vscode.Disposable {
           selected = { runId, seq: events.at(-1)?.seq ?? 0 };
           post({ method: 'runDetail', params: { run: runRow(run), events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at, data: e.data })) } });
         },
-        stopRun: ({ runId }) => void agents.engine.get(runId)?.stop('stopped from Mission Control'),
+        stopRun: ({ runId }) => agents.stopRun(runId, 'stopped from Mission Control'),
         stopAll: () => void agents.stopAll(),
         release: async ({ agentId }) => void (await agents.release(agentId)),
         openConversation: ({ runId }) => {

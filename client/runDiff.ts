@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { AgentEngine } from '../engine/agent/engine';
 import { Workspace } from '../engine/agent/workspace';
 
 /** Read-only documents holding a file as it was before a run first changed it. */
@@ -10,24 +9,26 @@ const scheme = 'plumbline-checkpoint';
  * the run touched it) against the file now. Checkpoints live in memory with their run, so a
  * run from before a restart has none; then the file opens on its own and the person is told.
  */
-export function registerRunDiffs(engine: AgentEngine): vscode.Disposable {
+/** A run's files as they were before it changed them (absolute path → text, null for new files). */
+export type ChangedFiles = (runId: string) => ReadonlyMap<string, string | null> | undefined;
+
+export function registerRunDiffs(changedFiles: ChangedFiles): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(scheme, {
     provideTextDocumentContent(uri) {
       const { runId, file } = JSON.parse(uri.query) as { runId: string; file: string };
-      const before = engine.get(runId)?.changedFiles().get(file);
+      const before = changedFiles(runId)?.get(file);
       return before ?? '';
     },
   });
 }
 
-export async function openRunDiff(engine: AgentEngine, runId: string, relative: string): Promise<void> {
+export async function openRunDiff(changedFiles: ChangedFiles, runId: string, relative: string): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) return;
   // The workspace's own check: a path from a webview message is confined like an agent's.
   const target = await new Workspace(folder.uri.fsPath).resolve(relative);
   const current = vscode.Uri.file(target.absolute);
-  const run = engine.get(runId);
-  if (!run?.changedFiles().has(target.absolute)) {
+  if (!changedFiles(runId)?.has(target.absolute)) {
     void vscode.window.showInformationMessage(`Plumbline: the checkpoint of ${target.relative} is no longer kept (runs of an earlier session, or more than 100 runs ago); showing the file as it is.`);
     await vscode.window.showTextDocument(current, { preview: true });
     return;

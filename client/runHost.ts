@@ -7,7 +7,7 @@ import type { RunEvent, RunHost } from '../engine/agent/run';
 import type { ApprovalRequest } from '../engine/agent/tools';
 import type { Workspace } from '../engine/agent/workspace';
 import type { Violation } from '../engine/guard';
-import { CheckEditRequest } from '../engine/protocol/lsp';
+import { CheckEditRequest, ReportedEditRequest } from '../engine/protocol/lsp';
 import type { AgentConfig } from './config';
 
 /** Longer than the server needs for a large file, shorter than the engine's own 30 s limit. */
@@ -45,19 +45,26 @@ export function createRunHost({ client, workspace, plans, config, emit, approve,
   };
 }
 
-async function guardThroughServer(client: LanguageClient, uri: vscode.Uri, before: string, after: string): Promise<Violation[]> {
+/**
+ * The language server's guard, within a time limit. `reported`: an edit an agent outside VS Code
+ * already wrote (the hub); its findings are published on the file as well.
+ */
+export async function guardThroughServer(client: LanguageClient, uri: vscode.Uri, before: string, after: string, options: { reported?: boolean } = {}): Promise<Violation[]> {
   // The server's guard diagnostics compare a change on disk with the last text it saw; a file
   // it never saw (no editor, no git) would have no baseline, and a drop would show no squiggle.
-  if (existsSync(uri.fsPath)) await vscode.workspace.openTextDocument(uri).then(undefined, () => undefined);
+  // A reported edit brings its own baseline.
+  if (!options.reported && existsSync(uri.fsPath)) await vscode.workspace.openTextDocument(uri).then(undefined, () => undefined);
+  const request = options.reported ? ReportedEditRequest : CheckEditRequest;
   const cancel = new vscode.CancellationTokenSource();
   const timer = setTimeout(() => cancel.cancel(), GUARD_TIMEOUT_MS);
+  const kept = options.reported ? '' : '; the edit was not kept';
   try {
     const params: CheckEditRequest.Params = { uri: uri.toString(), before, after };
-    const raw: unknown = await client.sendRequest(CheckEditRequest.method, params, cancel.token);
-    return CheckEditRequest.result.parse(raw).violations;
+    const raw: unknown = await client.sendRequest(request.method, params, cancel.token);
+    return request.result.parse(raw).violations;
   } catch (err) {
-    if (cancel.token.isCancellationRequested) throw new Error(`the guard did not answer within ${GUARD_TIMEOUT_MS / 1000} s; the edit was not kept`);
-    throw new Error(`the guard could not check the edit (${err instanceof Error ? err.message : String(err)}); the edit was not kept`);
+    if (cancel.token.isCancellationRequested) throw new Error(`the guard did not answer within ${GUARD_TIMEOUT_MS / 1000} s${kept}`);
+    throw new Error(`the guard could not check the edit (${err instanceof Error ? err.message : String(err)})${kept}`);
   } finally {
     clearTimeout(timer);
     cancel.dispose();

@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from '../engine/log';
-import { Guard, languageOfFile, type Violation } from '../engine/guard';
+import { Guard, languageOfFile, type GuardLanguage, type Violation } from '../engine/guard';
 import { CriticalViolationNotification } from '../engine/protocol/lsp';
 import type { Diagnostics } from './diagnostics';
 import { toPath } from './planService';
@@ -92,6 +92,12 @@ export class GuardService {
     await this.recheck(uri, after);
   }
 
+  /** An edit a hub agent reported: its `before` is the baseline, and its findings are published. */
+  async reported(uri: string, before: string, after: string, language: GuardLanguage): Promise<Violation[]> {
+    this.baselines.set(uri, before);
+    return this.recheck(uri, after, language);
+  }
+
   /** "Accept this edit": the file as it is now becomes the baseline. */
   async accept(uri: string): Promise<void> {
     const file = toPath(uri);
@@ -140,15 +146,15 @@ export class GuardService {
     return actions;
   }
 
-  private async recheck(uri: string, after: string): Promise<void> {
+  private async recheck(uri: string, after: string, language?: GuardLanguage): Promise<Violation[]> {
     const before = this.baselines.get(uri);
     const file = toPath(uri);
-    if (before === undefined || !file) return;
-    const violations = await this.guard.checkEdit(before, after, languageOfFile(file));
+    if (before === undefined || !file) return [];
+    const violations = await this.guard.checkEdit(before, after, language ?? languageOfFile(file));
     if (violations.length === 0) {
       this.baselines.set(uri, after);
       this.clear(uri);
-      return;
+      return [];
     }
     const isNew = !this.findings.has(uri);
     this.findings.set(uri, { violations });
@@ -158,6 +164,7 @@ export class GuardService {
       const params: CriticalViolationNotification.Params = { uri, violations: critical };
       void this.connection.sendNotification(CriticalViolationNotification.method, params);
     }
+    return violations;
   }
 
   private clear(uri: string): void {

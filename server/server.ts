@@ -1,5 +1,5 @@
 import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import { CheckEditRequest } from '../engine/protocol/lsp';
+import { CheckEditRequest, ReportedEditRequest } from '../engine/protocol/lsp';
 import { languageOfFile, guardLanguage } from '../engine/guard';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { z } from 'zod';
@@ -113,12 +113,21 @@ connection.onReferences((params) => traceCodeFeatures.locations(params));
 connection.onExecuteCommand(async ({ command, arguments: args }) => {
   if (command === acceptEditCommand && typeof args?.[0] === 'string') await guard.accept(args[0]);
 });
-connection.onRequest(CheckEditRequest.method, async (raw: unknown): Promise<CheckEditRequest.Result> => {
+function editParams(method: string, raw: unknown) {
   const parsed = CheckEditRequest.params.safeParse(raw);
-  if (!parsed.success) throw new Error(`${CheckEditRequest.method}: bad params: ${parsed.error.message}`);
-  const { uri, languageId, before, after } = parsed.data;
-  const language = languageId ? guardLanguage(languageId) : languageOfFile(toPath(uri) ?? uri);
+  if (!parsed.success) throw new Error(`${method}: bad params: ${parsed.error.message}`);
+  const { uri, languageId } = parsed.data;
+  return { ...parsed.data, language: languageId ? guardLanguage(languageId) : languageOfFile(toPath(uri) ?? uri) };
+}
+
+connection.onRequest(CheckEditRequest.method, async (raw: unknown): Promise<CheckEditRequest.Result> => {
+  const { before, after, language } = editParams(CheckEditRequest.method, raw);
   return { violations: await guard.guard.checkEdit(before, after, language) };
+});
+
+connection.onRequest(ReportedEditRequest.method, async (raw: unknown): Promise<ReportedEditRequest.Result> => {
+  const { uri, before, after, language } = editParams(ReportedEditRequest.method, raw);
+  return { violations: await guard.reported(uri, before, after, language) };
 });
 
 const planFeatures = registerPlanFeatures(connection, documents, plans, log);

@@ -100,6 +100,20 @@ export namespace CheckEditRequest {
 }
 
 /**
+ * Sent by the client for an edit an agent outside VS Code reported through the hub (it has
+ * already written the file): the server takes `before` as the file's baseline, checks `after`
+ * against it, and publishes the findings on the file with their quick fixes, like any edit
+ * made outside the editor. Same params and result as `plumbline/checkEdit`.
+ */
+export namespace ReportedEditRequest {
+  export const method = 'plumbline/reportedEdit';
+  export const params = CheckEditRequest.params;
+  export type Params = CheckEditRequest.Params;
+  export const result = CheckEditRequest.result;
+  export type Result = CheckEditRequest.Result;
+}
+
+/**
  * Sent by the server when it finds a critical violation (a placeholder drop) in a file changed
  * outside the editor, so the client can quarantine the agent that wrote it.
  */
