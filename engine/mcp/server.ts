@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { filePlanAccess, type PlanAccess } from '../agent/plans';
+import { getTaskTool, listPlansTool, nextTaskTool, setTaskStatusTool, toggleDeliverableTool } from '../agent/tools/plan';
+import { executeTool, type Tool, type ToolContext } from '../agent/tools/tool';
+import { Workspace } from '../agent/workspace';
+import { Guard, guardLanguage, languageOfFile, violationJson } from '../guard';
+import { GuardViolation } from '../protocol/lsp';
+import { version } from '../version';
+
+export interface McpServerOptions {
+  /** Where the plan tools read and write plans (default: the files under the root, as the CLI does). */
+  plans?: PlanAccess;
+}
+
+/** The agent's own plan tools, served as they are: same names, descriptions and argument schemas. */
+const planTools: readonly Tool[] = [listPlansTool, getTaskTool, nextTaskTool, setTaskStatusTool, toggleDeliverableTool];
+const readOnlyTools = new Set<string>([listPlansTool.name, getTaskTool.name, nextTaskTool.name]);
+
+const CheckEditArgs = z
+  .object({
+    path: z.string().min(1).describe('The file the edit is for, relative to the workspace. Picks the language; its content on disk is the default "before".'),
+    after: z.string().max(20_000_000).describe('The whole content of the file after the edit.'),
+    before: z.string().max(20_000_000).optional().describe('The whole content before the edit. Default: the file on disk (empty when it does not exist yet).'),
+    language: z.string().min(1).optional().describe('A VS Code language id (typescript, python, go, ...) to use instead of the one the file name gives.'),
+  })
+  .strict();
+
+/** SPEC §7's violation JSON: the guard's finding with 1-based lines. */
+const CheckEditResult = z.object({
+  violations: z.array(GuardViolation.extend({ line: z.number().int().positive(), endLine: z.number().int().positive() })),
+});
+
+/**
+ * `plumbline mcp`: the workspace's plans and the edit guard for any MCP client (SPEC §6's
+ * agents outside VS Code, without the hub). Plan tools are the agent's tools run through
+ * `executeTool`, so an MCP client gets the answers and the one-line errors a Plumbline agent
+ * gets; a bad call is an `isError` result and the server goes on serving.
+ */
+export function createMcpServer(root: string, options: McpServerOptions = {}): McpServer {
+  const absoluteRoot = path.resolve(root);
+  const workspace = new Workspace(absoluteRoot);
+  const plans = options.plans ?? filePlanAccess(absoluteRoot);
+  const guard = new Guard(); // one per server: it caches parsers
+  const server = new McpServer(
+    { name: 'plumbline', version },
+    {
+      instructions:
+        'Plumbline keeps the markdown plans of this workspace true and checks edits for dropped code. ' +
+        'Use next_task to pick work, set_task_status and toggle_deliverable to record progress, ' +
+        'and check_edit on a file\'s new content before writing it.',
+    },
+  );
+
+  for (const tool of planTools) {
+    const annotations: ToolAnnotations = readOnlyTools.has(tool.name)
+      ? { readOnlyHint: true }
+      : { readOnlyHint: false, destructiveHint: false, idempotentHint: tool.name === setTaskStatusTool.name };
+    server.registerTool(tool.name, { description: tool.description, inputSchema: tool.schema, annotations }, async (args, extra) => {
+      const call = { id: String(extra.requestId), name: tool.name, arguments: JSON.stringify(args ?? {}) };
+      const result = await executeTool([tool], call, toolContext(workspace, plans, extra.signal));
+      return { content: [{ type: 'text', text: result.content }], ...(result.isError ? { isError: true } : {}) };
+    });
+  }
+
+  server.registerTool(
+    'check_edit',
+    {
+      description:
+        'Check an edit of a workspace file before it is written: placeholder comments standing for dropped code, ' +
+        'new stubs, broken syntax. Writes nothing. Answers the findings with 1-based lines in the new text.',
+      inputSchema: CheckEditArgs,
+      outputSchema: CheckEditResult,
+      annotations: { readOnlyHint: true },
+    },
+    async ({ path: requested, after, before, language }): Promise<CallToolResult> => {
+      try {
+        const target = await workspace.resolve(requested);
+        const old = before ?? (await currentContent(target.absolute, target.relative));
+        const found = await guard.checkEdit(old, after, language === undefined ? languageOfFile(target.relative) : knownLanguage(language));
+        const violations = found.map(violationJson);
+        const text = violations.length
+          ? violations.map((v) => `${target.relative}:${v.line}: ${v.severity}: ${v.message} (${v.kind})`).join('\n')
+          : 'no violations';
+        return { content: [{ type: 'text', text }], structuredContent: { violations } };
+      } catch (err) {
+        return { isError: true, content: [{ type: 'text', text: `check_edit failed: ${(err as Error).message}` }] };
+      }
+    },
+  );
+
+  return server;
+}
+
+/**
+ * What the plan tools get from the server. Plan tools use only the workspace (confinement,
+ * symlinks resolved) and the plans; the rest belongs to agent runs and is not served over MCP.
+ */
+function toolContext(workspace: Workspace, plans: PlanAccess, signal: AbortSignal): ToolContext {
+  const unavailable = (what: string) => () => {
+    throw new Error(`${what} is not available over MCP`);
+  };
+  return {
+    workspace,
+    plans,
+    guard: unavailable('guarding an agent write'),
+    checkpoint: unavailable('checkpointing'),
+    approve: unavailable('asking for approval'),
+    ask: unavailable('asking the user'),
+    exec: unavailable('running commands'),
+    hasUnsavedChanges: unavailable('checking unsaved changes'),
+    autoApproveEdits: false,
+    allowedCommands: [],
+    signal,
+  };
+}
+
+/** The file's content on disk: the "before" of an edit; a file that does not exist yet is empty. */
+async function currentContent(absolute: string, relative: string): Promise<string> {
+  try {
+    return await readFile(absolute, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return '';
+    if (code === 'EISDIR') throw new Error(`${relative} is a folder, not a file`);
+    throw new Error(`cannot read ${relative}: ${(err as Error).message}`);
+  }
+}
+
+/** A language the guard knows, never a silent fallback to plain text (which checks nothing); as `check-edit --language`. */
+function knownLanguage(id: string) {
+  const language = guardLanguage(id);
+  if (language.id === 'plaintext' && !/^(plaintext|text|txt)$/i.test(id)) {
+    throw new Error(`unknown language "${id}" (a VS Code language id such as typescript, python, go, or a file extension)`);
+  }
+  return language;
+}
