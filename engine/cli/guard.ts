@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Guard, guardLanguage, languageOfFile, violationJson, type Violation } from '../guard';
+import { Guard, knownLanguage, languageOfFile, violationJson, type Violation } from '../guard';
 import { CliError, UsageError, type Command, type CommandContext } from './command';
 
 const run = promisify(execFile);
@@ -19,13 +19,13 @@ async function readText(file: string, what: string): Promise<string> {
   }
 }
 
-/** --language: a language the guard knows, never a silent fallback to plain text (which checks nothing). */
+/** --language: a language the guard knows (never a silent fallback to plain text). */
 function languageOption(name: string) {
-  const language = guardLanguage(name);
-  if (language.id === 'plaintext' && !/^(plaintext|text|txt)$/i.test(name)) {
-    throw new UsageError(`unknown --language "${name}" (a VS Code language id such as typescript, python, go, or a file extension)`);
+  try {
+    return knownLanguage(name);
+  } catch (err) {
+    throw new UsageError(`--language: ${(err as Error).message}`);
   }
-  return language;
 }
 
 /** `plumbline check-edit --before A --after B [--language L]`: guard one edit (SPEC §7). */

@@ -55,6 +55,18 @@ export function guardLanguage(idOrExtension: string): GuardLanguage {
   return languages.find((l) => l.id === id)!;
 }
 
+/**
+ * A language a person or an agent named explicitly: never a silent fallback to plain text
+ * (which checks nothing). Throws with a message that says what is accepted.
+ */
+export function knownLanguage(idOrExtension: string): GuardLanguage {
+  const language = guardLanguage(idOrExtension);
+  if (language.id === 'plaintext' && !/^(plaintext|text|txt)$/i.test(idOrExtension)) {
+    throw new Error(`unknown language "${idOrExtension}" (a VS Code language id such as typescript, python, go, or a file extension)`);
+  }
+  return language;
+}
+
 /** The language of a file, by its extension. */
 export function languageOfFile(file: string): GuardLanguage {
   return guardLanguage(path.extname(file) || 'txt');

@@ -38,4 +38,3 @@ export function violationJson(v: Violation) {
     message: v.message,
   };
 }
-export type ViolationJson = ReturnType<typeof violationJson>;

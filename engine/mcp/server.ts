@@ -7,8 +7,8 @@ import { filePlanAccess, type PlanAccess } from '../agent/plans';
 import { getTaskTool, listPlansTool, nextTaskTool, setTaskStatusTool, toggleDeliverableTool } from '../agent/tools/plan';
 import { executeTool, type Tool, type ToolContext } from '../agent/tools/tool';
 import { Workspace } from '../agent/workspace';
-import { Guard, guardLanguage, languageOfFile, violationJson } from '../guard';
-import { GuardViolation } from '../protocol/lsp';
+import { Guard, knownLanguage, languageOfFile, violationJson } from '../guard';
+import { ViolationJson } from '../protocol/violations';
 import { version } from '../version';
 
 export interface McpServerOptions {
@@ -29,10 +29,7 @@ const CheckEditArgs = z
   })
   .strict();
 
-/** SPEC §7's violation JSON: the guard's finding with 1-based lines. */
-const CheckEditResult = z.object({
-  violations: z.array(GuardViolation.extend({ line: z.number().int().positive(), endLine: z.number().int().positive() })),
-});
+const CheckEditResult = z.object({ violations: z.array(ViolationJson) });
 
 /**
  * `plumbline mcp`: the workspace's plans and the edit guard for any MCP client (SPEC §6's
@@ -128,13 +125,4 @@ async function currentContent(absolute: string, relative: string): Promise<strin
     if (code === 'EISDIR') throw new Error(`${relative} is a folder, not a file`);
     throw new Error(`cannot read ${relative}: ${(err as Error).message}`);
   }
-}
-
-/** A language the guard knows, never a silent fallback to plain text (which checks nothing); as `check-edit --language`. */
-function knownLanguage(id: string) {
-  const language = guardLanguage(id);
-  if (language.id === 'plaintext' && !/^(plaintext|text|txt)$/i.test(id)) {
-    throw new Error(`unknown language "${id}" (a VS Code language id such as typescript, python, go, or a file extension)`);
-  }
-  return language;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { statuses } from '../plans/model';
 import { SettableStatus } from './plans';
+import { ViolationJson } from './violations';
 
 /**
  * The agent hub's protocol (SPEC §6): JSON-RPC 2.0 over a WebSocket on 127.0.0.1. Every method
@@ -62,15 +63,6 @@ export const HubTask = z.object({
 });
 export type HubTask = z.infer<typeof HubTask>;
 
-export const HubViolation = z.object({
-  kind: z.string(),
-  severity: z.string(),
-  line: z.number().int().positive(),
-  endLine: z.number().int().positive(),
-  removedLines: z.array(z.string()),
-  text: z.string(),
-  message: z.string(),
-});
 
 /** A request an agent sends and the hub answers. */
 function request<M extends string, P extends z.ZodType, R extends z.ZodType>(method: M, params: P, result: R) {
@@ -119,7 +111,7 @@ export const SetTaskStatus = request(
 export const ReportEdit = request(
   'edits/report',
   z.object({ path: RelativePath, before: Text.nullable(), after: Text }).strict(),
-  z.object({ violations: z.array(HubViolation), quarantined: z.boolean() }),
+  z.object({ violations: z.array(ViolationJson), quarantined: z.boolean() }),
 );
 
 /** Sent by an agent: a question for the person, shown in the chat; the answer comes back (30 minutes at most). */
@@ -135,7 +127,7 @@ export type ResultOf<R extends HubRequest> = z.infer<R['result']>;
 
 /** Notifications the hub sends to agents. */
 export const StopNotification = { method: 'stop' as const, params: z.object({ reason: z.string() }) } as const;
-export const QuarantinedNotification = { method: 'quarantined' as const, params: z.object({ reason: z.string(), file: z.string(), violations: z.array(HubViolation) }) } as const;
+export const QuarantinedNotification = { method: 'quarantined' as const, params: z.object({ reason: z.string(), file: z.string(), violations: z.array(ViolationJson) }) } as const;
 export const ReleasedNotification = { method: 'released' as const, params: z.object({}) } as const;
 export const hubNotifications = [StopNotification, QuarantinedNotification, ReleasedNotification] as const;
 type NotificationOf<N extends (typeof hubNotifications)[number]> = { method: N['method']; params: z.infer<N['params']> };
