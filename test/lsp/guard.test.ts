@@ -15,7 +15,7 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
-import { CheckEditRequest, CriticalViolationNotification } from '../../engine/protocol/lsp';
+import { CheckEditRequest, CriticalViolationNotification, ReportedEditRequest } from '../../engine/protocol/lsp';
 import { eventually, startServer, type ServerUnderTest } from './languageServer';
 import { storeClass } from '../fixtures/storeClass';
 
@@ -99,5 +99,17 @@ describe('the guard over LSP', () => {
       ['placeholder-dropped@7'],
     );
     await assert.rejects(server.connection.sendRequest(CheckEditRequest.method, { uri: 3 }), /bad params/);
+  });
+
+  it('publishes the findings of an edit a hub agent reported, against the text it reported as before', async () => {
+    // A file git does not know: only the reported "before" can show what was dropped.
+    const withCount = original.replace('  delete(key: string) {', '  count() {\n    return this.items.size;\n  }\n\n  delete(key: string) {');
+    writeFileSync(path.join(dir, 'reported.ts'), dropped);
+    const result = ReportedEditRequest.result.parse(await server.connection.sendRequest(ReportedEditRequest.method, { uri: uri('reported.ts'), before: withCount, after: dropped }));
+    assert.deepEqual(result.violations.map((v) => `${v.kind}@${v.line}`), ['placeholder-dropped@7']);
+    const found = await eventually(() => diagnostics.get(uri('reported.ts'))?.find((d) => d.code === 'placeholder-dropped'));
+    assert.equal(found.range.start.line, 7);
+    assert.match(found.relatedInformation![0].message, /count\(\) \{/, 'the dropped code is the reported before\'s');
+    await assert.rejects(server.connection.sendRequest(ReportedEditRequest.method, { uri: uri('reported.ts'), before: 1 }), /bad params/);
   });
 });
