@@ -195,6 +195,8 @@ export class Hub implements HubHandlers {
     });
     try {
       const answer = await Promise.race([run.sink.ask(question), timeout]);
+      // Stopped while the question waited: the chat gave up on it, nobody answered.
+      if (this.open.get(agent.id) !== run) throw new HubError(ErrorCode.stopped, 'the run ended before the person answered');
       run.emit('answer', { answer });
       return { answer };
     } finally {

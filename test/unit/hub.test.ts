@@ -262,6 +262,18 @@ describe('agent hub', () => {
       );
     });
 
+    it('a question still waiting when the person stops the agent ends with "stopped", not an empty answer', async () => {
+      const agent = await connect();
+      let giveUp: (text: string) => void = () => undefined;
+      answer = () => new Promise((resolve) => (giveUp = resolve));
+      const asked = agent.request(Ask, { question: 'Which store?' });
+      await eventually(() => events.some((e) => e.type === 'question'), 'the question reaches the person');
+      running.hub.stopAll();
+      giveUp(''); // what the chat does with questions of a run that ended
+      await rejects(asked, ErrorCode.stopped, /ended before the person answered/);
+      assert.ok(!events.some((e) => e.type === 'answer'), 'no answer is recorded');
+    });
+
     it('Stop All: runs end stopped, connected agents get `stop`, and the next request is refused once', async () => {
       const worker = await connect();
       const idle = await connect('idle-agent');
