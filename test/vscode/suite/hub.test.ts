@@ -49,6 +49,8 @@ describe('Agent hub in a real VS Code', function () {
     for (const q of api?.agents.engine.quarantines() ?? []) await api.agents.release(q.agentId);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await rm(file('hub-work'), { recursive: true, force: true });
+    // The next suite counts the workspace's plans: wait until the index has dropped this one.
+    if (api) await runner.eventually(async () => !api.plans.all().some((p) => p.file.startsWith('hub-work/')), 'the hub plan to leave the index');
   });
 
   it('writes the lock file of SPEC §6 and gives terminals the port, not the token', async () => {
