@@ -1,5 +1,6 @@
 import * as agent from './agent.bench';
 import * as guard from './guard.bench';
+import * as hub from './hub.bench';
 import * as plans from './plans.bench';
 import * as store from './store.bench';
 import * as traceCodes from './traceCodes.bench';
@@ -26,6 +27,7 @@ const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'trace codes and the language server', run: traceCodes.run },
   { name: 'agent engine', run: agent.run },
   { name: 'store', run: store.run },
+  { name: 'agent hub', run: hub.run },
 ];
 
 async function main(): Promise<void> {
