@@ -184,6 +184,8 @@ export class HubServer {
   }
 
   private receive(c: Connection, data: RawData, isBinary: boolean): void {
+    // Frames already read when a flood closed the connection: dropped, and logged once (below).
+    if (c.ws.readyState !== c.ws.OPEN) return;
     c.alive = true;
     if (!c.take()) {
       this.options.log.warn(`Hub: ${c.label} sent more than ${this.options.rate.perSecond} messages a second; closed`);
