@@ -14,7 +14,7 @@ import { startHub, type RunningHub } from '../engine/hub';
 import type { Logger } from '../engine/log';
 import { tokenHeader } from '../engine/protocol/hub';
 import type { BenchRow } from './main';
-import { median } from './stats';
+import { median, percentile } from './stats';
 
 /**
  * SPEC §9, the hub row: 100 connected agents sending 1,000 messages a second together, p95 round
@@ -304,11 +304,6 @@ function seconds(variable: string, fallback: number): number {
 }
 
 /** Nearest rank: the smallest sample with at least p % of the samples at or below it. */
-function percentile(samples: number[], p: number): number {
-  if (!samples.length) return NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 const MB = 1024 * 1024;
 const informational = '— (no target)';
