@@ -58,6 +58,11 @@ async function serve(ctx: CommandContext, rest: string[]): Promise<number> {
   const store = ctx.values.db ? await Store.open(path.resolve(ctx.cwd, String(ctx.values.db))) : undefined;
   if (store?.readOnly) log.warn(`${store.readOnly.reason}; hub runs are not recorded`);
   const guard = new Guard();
+  // Before the lock file exists and the port is printed: a signal right after still cleans up.
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   const running = await startHub({
     workspace: new Workspace(root),
     plans: filePlanAccess(root),
@@ -78,10 +83,7 @@ async function serve(ctx: CommandContext, rest: string[]): Promise<number> {
     log,
   });
   ctx.stdout.write(`${JSON.stringify({ port: running.port })}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await signalled;
   await running.close();
   await store?.close();
   return 0;

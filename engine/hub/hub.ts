@@ -139,12 +139,11 @@ export class Hub implements HubHandlers {
     if (task.status === 'done' || task.status === 'cancelled') throw new HubError(ErrorCode.planError, `${params.id} in ${file} is ${task.status}; claim an open task`);
     const holder = [...this.open.values()].find((r) => r.info.agentId !== agent.id && same(r.info.task, key));
     if (holder) throw new HubError(ErrorCode.claimed, `${params.id} in ${file} is claimed by ${holder.info.agentName}`);
+    // The plan first: a claim the plan file refuses starts no run and holds no task.
+    await this.plan(() => this.host.plans.setStatus(file, params.id, 'in-progress'));
     if (current) this.end(current, 'failed', `left unfinished: ${agent.name} claimed ${params.id} of ${file}`);
     const run = this.start(agent, `${task.id} ${task.title}`, key);
-    const claimed = await run.call('tasks/claim', key, async () => {
-      await this.plan(() => this.host.plans.setStatus(file, params.id, 'in-progress'));
-      return { value: await this.task(key), content: `${agent.name} claimed ${params.id}; it is in progress in ${file}.` };
-    });
+    const claimed = await run.call('tasks/claim', key, async () => ({ value: await this.task(key), content: `${agent.name} claimed ${params.id}; it is in progress in ${file}.` }));
     return { task: claimed, runId: run.info.id };
   }
 

@@ -13,7 +13,7 @@ import { ViolationJson } from './violations';
 
 /** The header a client sends its token in (the token is in the lock file, SPEC §6). */
 export const tokenHeader = 'x-plumbline-token';
-/** What the hub answers a frame with (ws closes with 1009 above it). */
+/** The largest frame the hub accepts: ws closes the connection with 1009 above it. */
 export const maxPayloadBytes = 1024 * 1024;
 
 /** JSON-RPC error codes: the standard ones, then the hub's own (-32000 to -32099 are for servers). */
@@ -106,7 +106,7 @@ export const SetTaskStatus = request(
 /**
  * Sent by an agent after it changed a file: the text before (null for a new file) and after.
  * The guard checks it; findings show as diagnostics in VS Code; a placeholder drop quarantines
- * the agent (the answer says so, and a `quarantined` notification follows).
+ * the agent (the answer says so; a `quarantined` notification is sent as well, before the answer).
  */
 export const ReportEdit = request(
   'edits/report',
