@@ -5,7 +5,7 @@ import { filePlanAccess } from '../agent/plans';
 import { recordRun } from '../agent/recorder';
 import { Workspace } from '../agent/workspace';
 import { Guard, languageOfFile } from '../guard';
-import { HubClient, HubError, HubRequestError, NoHubError, startHub, type HubRunInfo } from '../hub';
+import { HubClient, HubError, startHub, type HubRunInfo } from '../hub';
 import { streamLogger } from '../log';
 import { Ask, ClaimTask, ErrorCode, ListTasks, NextTask, ReportEdit, SetTaskStatus, type HubTask } from '../protocol/hub';
 import { SettableStatus } from '../protocol/plans';
@@ -99,8 +99,8 @@ async function withClient<T>(ctx: CommandContext, work: (client: HubClient) => P
     client = await HubClient.connect({ name, port, cwd: ctx.cwd });
     return await work(client);
   } catch (err) {
-    if (err instanceof HubRequestError || err instanceof NoHubError) throw new CliError(err.message);
-    if (err instanceof Error && !(err instanceof CliError)) throw new CliError(err.message);
+    // The hub's refusals, a missing hub, a lost connection: one line for the person, exit 1.
+    if (err instanceof Error && !(err instanceof CliError || err instanceof UsageError)) throw new CliError(err.message);
     throw err;
   } finally {
     await client?.close();

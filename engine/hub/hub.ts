@@ -224,10 +224,10 @@ export class Hub implements HubHandlers {
 
   /** "Stop All Agents": every hub run ends stopped, and every connected agent is told to stop. */
   stopAll(reason = 'Stop All Agents'): number {
-    const runs = [...this.open.values()];
-    for (const run of runs) this.stopAgent(run.info.agentId, reason);
-    for (const session of this.sessions) if (session.agent && !runs.some((r) => r.info.agentId === session.agent?.id)) this.stopAgent(session.agent.id, reason);
-    return runs.length;
+    const runs = this.open.size;
+    const agents = new Set([...this.open.keys(), ...[...this.sessions].flatMap((s) => (s.agent ? [s.agent.id] : []))]);
+    for (const agentId of agents) this.stopAgent(agentId, reason);
+    return runs;
   }
 
   /** Stop on one run in Mission Control. False when it is not a hub run that is going. */

@@ -59,29 +59,27 @@ async function readLock(file: string): Promise<LockFile | undefined> {
   }
 }
 
-/** Lock files whose process is gone. A file that is not a lock of ours is left alone. */
-export async function removeStaleLocks(dir: string): Promise<number> {
-  let removed = 0;
+/** Every lock file in the folder that parses as one of ours. */
+async function locks(dir: string): Promise<{ file: string; lock: LockFile }[]> {
+  const found: { file: string; lock: LockFile }[] = [];
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!/^\d+\.lock$/.test(name)) continue;
     const lock = await readLock(path.join(dir, name));
-    if (lock && !isAlive(lock.pid)) {
-      await rm(path.join(dir, name), { force: true });
-      removed++;
-    }
+    if (lock) found.push({ file: path.join(dir, name), lock });
   }
-  return removed;
+  return found;
+}
+
+/** Lock files whose process is gone. A file that is not a lock of ours is left alone. */
+export async function removeStaleLocks(dir: string): Promise<number> {
+  const stale = (await locks(dir)).filter(({ lock }) => !isAlive(lock.pid));
+  for (const { file } of stale) await rm(file, { force: true });
+  return stale.length;
 }
 
 /** Hubs whose process is alive. */
 export async function liveLocks(dir: string): Promise<LockFile[]> {
-  const locks: LockFile[] = [];
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!/^\d+\.lock$/.test(name)) continue;
-    const lock = await readLock(path.join(dir, name));
-    if (lock && isAlive(lock.pid)) locks.push(lock);
-  }
-  return locks;
+  return (await locks(dir)).filter(({ lock }) => isAlive(lock.pid)).map(({ lock }) => lock);
 }
 
 /** Thrown when no hub can be found: the message says what to do. */
