@@ -124,8 +124,9 @@ export class AgentHost implements vscode.Disposable {
     const host = createRunHost({
       client: this.client,
       workspace,
-      plans: filePlanAccess(root),
+      plans: filePlanAccess(workspace),
       config,
+      secrets: model.secrets,
       emit: (event) => this.report(root, event, record, chat),
       approve: (request) => chat?.approve(request) ?? Promise.resolve(false),
       ask: (question) => chat?.ask(question) ?? Promise.resolve(''),
@@ -190,7 +191,7 @@ export class AgentHost implements vscode.Disposable {
   }
 
   /** The file texts a run started from, for "Open diff": own runs and hub runs alike. */
-  changedFiles(runId: string): ReadonlyMap<string, string | null> | undefined {
+  changedFiles(runId: string): ReadonlyMap<string, Uint8Array | null> | undefined {
     return this.engine.get(runId)?.changedFiles() ?? this.hub?.hub.changedFiles(runId);
   }
 

@@ -26,9 +26,10 @@ export async function startWindowHub(context: vscode.ExtensionContext, agents: A
   const root = folders[0].uri.fsPath;
   let running: RunningHub;
   try {
+    const workspace = new Workspace(root);
     running = await startHub({
-      workspace: new Workspace(root),
-      plans: filePlanAccess(root),
+      workspace,
+      plans: filePlanAccess(workspace),
       engine: agents.engine,
       guard: (file, before, after) => {
         agents.noteWritten(file.absolute);

@@ -22,6 +22,8 @@ export interface ResolvedModel {
   description: string;
   /** Runs of the same model are the same agent: what it does wrong is quarantined together. */
   agentId: string;
+  /** The key the provider uses: kept out of the environment of the agent's commands. */
+  secrets: string[];
 }
 
 /**
@@ -56,10 +58,10 @@ export class Models implements vscode.Disposable {
     const settings = readAgentConfig().model;
     if (!settings) return undefined;
     const agentId = `own:${settings.provider}:${settings.model}`;
-    if (settings.provider === 'vscode-lm') return { provider: languageModelProvider(settings.model), model: settings.model, description: describe(settings), agentId };
+    if (settings.provider === 'vscode-lm') return { provider: languageModelProvider(settings.model), model: settings.model, description: describe(settings), agentId, secrets: [] };
     const apiKey = (await this.secrets.get(secretName(settings))) ?? '';
     const provider = createProvider({ kind: settings.provider, baseUrl: settings.baseUrl || undefined, model: settings.model, apiKey });
-    return { provider, model: settings.model, description: describe(settings), agentId };
+    return { provider, model: settings.model, description: describe(settings), agentId, secrets: apiKey ? [apiKey] : [] };
   }
 
   /** "Plumbline: Configure Model". Returns the status afterwards (unchanged when the person cancels). */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Workspace } from '../engine/agent/workspace';
+import { decodeText } from '../engine/fs';
 
 /** Read-only documents holding a file as it was before a run first changed it. */
 const scheme = 'plumbline-checkpoint';
@@ -9,15 +10,15 @@ const scheme = 'plumbline-checkpoint';
  * the run touched it) against the file now. Checkpoints live in memory with their run, so a
  * run from before a restart has none; then the file opens on its own and the person is told.
  */
-/** A run's files as they were before it changed them (absolute path → text, null for new files). */
-export type ChangedFiles = (runId: string) => ReadonlyMap<string, string | null> | undefined;
+/** A run's files as they were before it changed them (absolute path → bytes, null for new files). */
+export type ChangedFiles = (runId: string) => ReadonlyMap<string, Uint8Array | null> | undefined;
 
 export function registerRunDiffs(changedFiles: ChangedFiles): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(scheme, {
     provideTextDocumentContent(uri) {
       const { runId, file } = JSON.parse(uri.query) as { runId: string; file: string };
       const before = changedFiles(runId)?.get(file);
-      return before ?? '';
+      return before ? decodeText(before).text : '';
     },
   });
 }

@@ -22,14 +22,16 @@ export interface RunHostParts {
   /** The person's decisions and answers: the chat asks them. */
   approve(request: ApprovalRequest): Promise<boolean>;
   ask(question: string): Promise<string>;
+  /** The model's key: no command of the agent's sees it. */
+  secrets: string[];
 }
 
 /**
  * What a run needs from the editor: the guard of the language server, the chat for approvals
- * and questions, and commands run with the editor's environment minus anything that looks like
- * a credential.
+ * and questions, and commands run with the editor's environment as engine/agent/exec.ts cleans
+ * it (no credentials, no model key, hardened git, no PATH entries in the workspace).
  */
-export function createRunHost({ client, workspace, plans, config, emit, approve, ask }: RunHostParts): RunHost {
+export function createRunHost({ client, workspace, plans, config, emit, approve, ask, secrets }: RunHostParts): RunHost {
   const root = vscode.Uri.file(workspace.root);
   return {
     workspace,
@@ -37,7 +39,7 @@ export function createRunHost({ client, workspace, plans, config, emit, approve,
     guard: (relative, before, after) => guardThroughServer(client, vscode.Uri.joinPath(root, ...relative.split('/')), before, after),
     approve,
     ask,
-    exec: (command, cwd, timeoutMs, signal) => execCommand(command, cwd, timeoutMs, signal, agentEnvironment()),
+    exec: async (command, cwd, timeoutMs, signal) => execCommand(command, cwd, timeoutMs, signal, { workspaceRoot: await workspace.realRoot(), secrets }),
     emit,
     autoApproveEdits: config.autoApproveEdits,
     allowedCommands: config.allowedCommands,
@@ -69,11 +71,4 @@ export async function guardThroughServer(client: LanguageClient, uri: vscode.Uri
     clearTimeout(timer);
     cancel.dispose();
   }
-}
-
-/** Variables of the editor itself, and any that look like a credential, stay out of agents' commands. */
-const withheld = /^(VSCODE_|ELECTRON_)|API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
-
-function agentEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !withheld.test(name)));
 }

@@ -1,3 +1,17 @@
+import type { ResolvedPath } from './workspace';
+
+/**
+ * Why a write needs a person's approval, or undefined when it may go ahead (SPEC §4): a protected
+ * path always does (plan tools may still edit the plans in a plan folder such as .cursor/plans),
+ * and every write does when edits are not auto-approved. One rule for the file tools, the plan
+ * tools, MCP and the hub.
+ */
+export function writeApprovalReason(target: ResolvedPath, autoApproveEdits: boolean, kind: 'file' | 'plan'): string | undefined {
+  if (target.isProtected && !(kind === 'plan' && target.isPlanFolder)) return `${target.relative} is a protected path`;
+  if (!autoApproveEdits) return 'edits need approval in this workspace';
+  return undefined;
+}
+
 /**
  * Which shell commands run without asking (SPEC §4): only a command that is exactly, character
  * for character, on the allow list — and even then never one that redirects, substitutes, chains
@@ -5,10 +19,16 @@
  * what such a command does.
  */
 
-/** Why a command needs a person's approval, or undefined when it may run. */
-export function commandNeedsApproval(command: string, allowList: readonly string[]): string | undefined {
+/**
+ * Why a command needs a person's approval, or undefined when it may run. `cwd` is the folder it
+ * runs in, relative to the workspace root: an allow-listed command runs without asking only at
+ * the root, since a folder the agent wrote can change what a listed command does (a planted bare
+ * repository makes `git status` run its core.fsmonitor).
+ */
+export function commandNeedsApproval(command: string, allowList: readonly string[], cwd = '.'): string | undefined {
   const trimmed = command.trim();
   if (!allowList.includes(trimmed)) return 'it is not on the allow list (plumbline.agent.allowedCommands, exact match)';
+  if (cwd !== '.') return `it runs in ${cwd}, not the workspace root (allow-listed commands run without asking only at the root)`;
   return dangerousConstruct(trimmed);
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { applyEdits, loadPlans, setStatus, toggleCheckbox, writeFileAtomic, type PlanTask, type Status } from '../plans';
+import { editPlanOnDisk, loadPlans, setStatus, toggleCheckbox, type PlanTask, type Status } from '../plans';
+import { Workspace } from './workspace';
 
 /** A task as the agent sees it (lines 1-based, paths relative to the workspace). */
 export interface TaskView {
@@ -25,9 +26,9 @@ export interface PlanAccess {
   next(): Promise<TaskView | undefined>;
 }
 
-function view(root: string, file: string, task: PlanTask): TaskView {
+function view(file: string, task: PlanTask): TaskView {
   return {
-    file: path.relative(root, file).split(path.sep).join('/'),
+    file,
     id: task.id,
     title: task.title,
     status: task.status,
@@ -38,42 +39,59 @@ function view(root: string, file: string, task: PlanTask): TaskView {
   };
 }
 
-/** Plans read from and written to disk, under one workspace root. Errors are one-line Errors for the model. */
-export function filePlanAccess(root: string): PlanAccess {
-  const load = async () => (await loadPlans([root], root)).index;
+/**
+ * Plans read from and written to disk, under one workspace. Every path goes through the
+ * workspace's confinement (links resolved, nothing outside it), and every edit through
+ * editPlanOnDisk (serialized per file, computed on what is on disk, never on a file that is not
+ * valid UTF-8). Errors are one-line Errors for the model.
+ */
+export function filePlanAccess(workspaceOrRoot: Workspace | string): PlanAccess {
+  const workspace = typeof workspaceOrRoot === 'string' ? new Workspace(workspaceOrRoot) : workspaceOrRoot;
+  const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
+  const load = async () => {
+    const root = (await workspace.resolve('.')).absolute;
+    return { root, index: (await loadPlans([root], root)).index };
+  };
   const one = async (file: string) => {
-    const full = path.resolve(root, file);
-    const index = (await loadPlans([full], root)).index;
-    const doc = index.get(full);
-    if (!doc) throw new Error(`${file} is not a plan file that can be read`);
-    return { doc, full };
+    const target = await workspace.resolve(file);
+    const index = (await loadPlans([target.absolute], target.absolute)).index;
+    const doc = index.get(target.absolute);
+    if (!doc) throw new Error(`${target.relative} is not a plan file that can be read`);
+    return { doc, target };
   };
   return {
     async list() {
-      const index = await load();
-      return index.documents().map((doc) => ({ file: path.relative(root, doc.file).split(path.sep).join('/'), tasks: doc.tasks.map((t) => view(root, doc.file, t)) }));
+      const { root, index } = await load();
+      return index.documents().map((doc) => {
+        const file = relativeTo(root, doc.file);
+        return { file, tasks: doc.tasks.map((t) => view(file, t)) };
+      });
     },
     async get(file, id) {
-      const { doc, full } = await one(file);
+      const { doc, target } = await one(file);
       const task = doc.tasks.find((t) => t.id === id);
-      return task && view(root, full, task);
+      return task && view(target.relative, task);
     },
     async setStatus(file, id, status) {
-      const { doc, full } = await one(file);
-      const result = setStatus(doc, id, status);
-      if (!result.ok) throw new Error(result.error);
-      if (result.edits.length) await writeFileAtomic(full, applyEdits(doc.text, result.edits));
+      const target = await workspace.resolve(file);
+      await editPlanOnDisk(target.absolute, (doc) => setStatus(doc, id, status)).catch(relative(target));
     },
     async toggle(file, line) {
-      const { doc, full } = await one(file);
-      const result = toggleCheckbox(doc, line - 1);
-      if (!result.ok) throw new Error(result.error);
-      await writeFileAtomic(full, applyEdits(doc.text, result.edits));
+      const target = await workspace.resolve(file);
+      await editPlanOnDisk(target.absolute, (doc) => toggleCheckbox(doc, line - 1)).catch(relative(target));
     },
     async next() {
-      const index = await load();
+      const { root, index } = await load();
       const next = index.next();
-      return next && view(root, next.file, next.task);
+      return next && view(relativeTo(root, next.file), next.task);
     },
+  };
+}
+
+/** Errors name the file as the model named it, not by its absolute path. */
+function relative(target: { absolute: string; relative: string }) {
+  return (err: unknown): never => {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(message.split(target.absolute).join(target.relative));
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Violation } from '../guard';
-import { writeFileAtomic } from '../plans/files';
+import { editFile } from '../fs';
 import { dollars } from '../format';
 import { retryDelay, sleep, withTimeout, type CircuitBreaker } from './faults';
 import { ProviderError, type ChatMessage, type ModelRequest, type Provider, type ToolCall, type Usage } from './model';
@@ -49,6 +49,11 @@ export interface RunOptions {
   prompt: string;
   /** A plan task: in-progress at start, done only when the agent reports success. */
   task?: { file: string; id: string };
+  /**
+   * False: the run does not write its task's status (a dry run, `plumbline run --approve none`,
+   * where nothing may be written); the task is still the agent's subject.
+   */
+  trackTask?: boolean;
   provider: Provider;
   breaker: CircuitBreaker;
   model: string;
@@ -94,7 +99,7 @@ export class AgentRun {
   readonly id: string;
   private stateValue: RunState = 'queued';
   private readonly abort = new AbortController();
-  private readonly checkpoints = new Map<string, string | null>();
+  private readonly checkpoints = new Map<string, Uint8Array | null>();
   private steps = 0;
   private readonly tokens: Usage = { input: 0, output: 0 };
   private cost = 0;
@@ -116,8 +121,8 @@ export class AgentRun {
     return this.abort.signal;
   }
 
-  /** Files the run changed, with their content from before it first touched them (null: created by the run). */
-  changedFiles(): ReadonlyMap<string, string | null> {
+  /** Files the run changed, with their exact bytes from before it first touched them (null: created by the run). */
+  changedFiles(): ReadonlyMap<string, Uint8Array | null> {
     return this.checkpoints;
   }
 
@@ -133,7 +138,7 @@ export class AgentRun {
     const restored: string[] = [];
     for (const [file, before] of this.checkpoints) {
       if (before === null) await rm(file, { force: true });
-      else await writeFileAtomic(file, before);
+      else await editFile(file, () => before);
       restored.push(file);
     }
     this.emit('undone', { files: restored });
@@ -151,7 +156,7 @@ export class AgentRun {
     this.emit('start', { prompt: this.options.prompt, model: this.options.model, provider: this.options.provider.id, task });
     const messages: ChatMessage[] = [...(this.options.history ?? []), { role: 'user', content: this.options.prompt }];
     try {
-      if (task) await this.host.plans.setStatus(task.file, task.id, 'in-progress');
+      if (task && this.options.trackTask !== false) await this.host.plans.setStatus(task.file, task.id, 'in-progress');
       for (;;) {
         if (this.abort.signal.aborted) throw new StopSignal();
         if (this.steps >= limits.maxSteps) throw new LimitError(`the run reached its limit of ${limits.maxSteps} steps`);
@@ -192,7 +197,7 @@ export class AgentRun {
       }
     }
     // Done only on reported success: a run that ends without `finish` leaves the task in progress.
-    if (task && final === 'done' && this.outcome?.success) {
+    if (task && this.options.trackTask !== false && final === 'done' && this.outcome?.success) {
       await this.host.plans.setStatus(task.file, task.id, 'done').catch((err: unknown) => this.emit('error', { message: `could not mark the task done: ${(err as Error).message}` }));
     }
     this.setState(final);

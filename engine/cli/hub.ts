@@ -55,17 +55,18 @@ async function serve(ctx: CommandContext, rest: string[]): Promise<number> {
   const root = path.resolve(ctx.cwd, String(ctx.values.workspace ?? '.'));
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) throw new CliError(`--workspace ${String(ctx.values.workspace)}: no such folder`);
   const log = streamLogger(ctx.stderr);
-  const store = ctx.values.db ? await Store.open(path.resolve(ctx.cwd, String(ctx.values.db))) : undefined;
-  if (store?.readOnly) log.warn(`${store.readOnly.reason}; hub runs are not recorded`);
+  // A database that is read-only, or was corrupt and moved aside, is reported on stderr (with where it went).
+  const store = ctx.values.db ? await Store.open(path.resolve(ctx.cwd, String(ctx.values.db)), { log }) : undefined;
   const guard = new Guard();
+  const workspace = new Workspace(root);
   // Before the lock file exists and the port is printed: a signal right after still cleans up.
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   const running = await startHub({
-    workspace: new Workspace(root),
-    plans: filePlanAccess(root),
+    workspace,
+    plans: filePlanAccess(workspace),
     engine: new AgentEngine(),
     guard: (file, before, after) => guard.checkEdit(before, after, languageOfFile(file.relative)),
     beginRun: (run: HubRunInfo) => {

@@ -1,6 +1,7 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SettableStatus } from '../protocol/plans';
-import { applyEdits, loadPlans, setStatus, toggleCheckbox, writeFileAtomic, type PlanDocument, type PlanIndex, type PlanTask, type Status } from '../plans';
+import { editPlanOnDisk, loadPlans, PlanEditError, setStatus, toggleCheckbox, type PlanDocument, type PlanIndex, type PlanTask, type Status } from '../plans';
 import { CliError, UsageError, type Command, type CommandContext } from './command';
 
 /** `plumbline plans ...`: list, set-status, toggle, next (SPEC §7). */
@@ -88,13 +89,27 @@ function parseStatusArg(value: string | undefined): Status {
   return status.data;
 }
 
-async function editOne(ctx: CommandContext, fileArg: string | undefined) {
+/**
+ * The one plan file an edit names. A folder is a usage error: "whichever plan comes first" is
+ * never what a person meant.
+ */
+async function editTarget(ctx: CommandContext, fileArg: string | undefined): Promise<string> {
   if (!fileArg) throw new UsageError('FILE is missing');
-  const { index, files, readOnly } = await load(ctx, [fileArg]);
-  const file = files[0];
-  if (!file) throw new CliError(`${fileArg}: cannot be read`);
-  if (readOnly.has(file)) throw new CliError(`${fileArg}: not valid UTF-8; refusing to edit it`);
-  return { doc: index.get(file)!, file };
+  const file = path.resolve(ctx.cwd, fileArg);
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw new CliError(`${fileArg}: no such file`);
+  if (info.isDirectory()) throw new UsageError(`${fileArg} is a folder; name the plan file to edit`);
+  return file;
+}
+
+/** Runs one plan edit on disk; a refusal (no such task, not UTF-8) is a one-line error. */
+async function editOnDisk(ctx: CommandContext, file: string, change: Parameters<typeof editPlanOnDisk>[1]) {
+  try {
+    return await editPlanOnDisk(file, change);
+  } catch (err) {
+    if (err instanceof PlanEditError) throw new CliError(err.message.startsWith(file) ? `${display(ctx, file)}${err.message.slice(file.length)}` : `${display(ctx, file)}: ${err.message}`);
+    throw err;
+  }
 }
 
 async function runSetStatus(ctx: CommandContext, args: string[]): Promise<number> {
@@ -102,11 +117,9 @@ async function runSetStatus(ctx: CommandContext, args: string[]): Promise<number
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (!id) throw new UsageError('ID is missing');
   const status = parseStatusArg(statusArg);
-  const { doc, file } = await editOne(ctx, fileArg);
-  const result = setStatus(doc, id, status, { date: ctx.values.date as string | undefined });
-  if (!result.ok) throw new CliError(`${display(ctx, file)}: ${result.error}`);
-  if (result.edits.length) await writeFileAtomic(file, applyEdits(doc.text, result.edits));
-  const out = { file: display(ctx, file), taskId: id, status, changed: result.edits.length > 0 };
+  const file = await editTarget(ctx, fileArg);
+  const { changed } = await editOnDisk(ctx, file, (doc) => setStatus(doc, id, status, { date: ctx.values.date as string | undefined }));
+  const out = { file: display(ctx, file), taskId: id, status, changed };
   ctx.stdout.write(ctx.values.json ? `${JSON.stringify(out)}\n` : `${out.file}: task ${id} is ${status}${out.changed ? '' : ' (unchanged)'}\n`);
   return 0;
 }
@@ -116,10 +129,8 @@ async function runToggle(ctx: CommandContext, args: string[]): Promise<number> {
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const line = Number(lineArg);
   if (!Number.isInteger(line) || line < 1) throw new UsageError('LINE must be a line number (1 or more)');
-  const { doc, file } = await editOne(ctx, fileArg);
-  const result = toggleCheckbox(doc, line - 1);
-  if (!result.ok) throw new CliError(`${display(ctx, file)}: ${result.error}`);
-  await writeFileAtomic(file, applyEdits(doc.text, result.edits));
+  const file = await editTarget(ctx, fileArg);
+  const { doc } = await editOnDisk(ctx, file, (d) => toggleCheckbox(d, line - 1));
   const box = doc.checkboxes.find((b) => b.line === line - 1)!;
   const task =
     doc.tasks.find((t) => t.box === box) ??

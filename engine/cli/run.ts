@@ -11,6 +11,7 @@ import { recordRun } from '../agent/recorder';
 import type { RunEvent, RunLimits } from '../agent/run';
 import { agentTools } from '../agent/tools';
 import { Workspace } from '../agent/workspace';
+import { streamLogger } from '../log';
 import { Store } from '../store';
 import { CliError, UsageError, type Command } from './command';
 
@@ -80,10 +81,10 @@ export const runCommand: Command = {
     const apiKey = process.env.PLUMBLINE_API_KEY ?? (kind === 'openai' ? process.env.OPENAI_API_KEY : process.env.ANTHROPIC_API_KEY) ?? '';
     const config: ProviderConfig = { kind, baseUrl: v['base-url'] as string | undefined, model: String(v.model), apiKey };
     const provider = createProvider(config);
-    const store = v.db ? await Store.open(path.resolve(ctx.cwd, String(v.db))) : undefined;
-    if (store?.readOnly) ctx.stderr.write(`plumbline: ${store.readOnly.reason}; the run is not recorded\n`);
+    // A database that is read-only, or was corrupt and moved aside, is reported on stderr (with where it went).
+    const store = v.db ? await Store.open(path.resolve(ctx.cwd, String(v.db)), { log: streamLogger(ctx.stderr) }) : undefined;
     const workspace = new Workspace(root);
-    const plans = filePlanAccess(root);
+    const plans = filePlanAccess(workspace);
     const guard = new Guard();
     const engine = new AgentEngine();
     const prompt = String(v.prompt ?? `Work on task ${task!.id} of ${task!.file}.`);
@@ -92,14 +93,15 @@ export const runCommand: Command = {
     const record = store ? recordRun(store, { id: runId, agentId: 'cli', agentName: 'plumbline run', prompt, provider: provider.id, model: config.model, task }) : undefined;
     const { run, result } = engine.start(
       'cli',
-      { id: runId, prompt, task, provider, model: config.model, tools: agentTools, limits, pricing },
+      // --approve none is a dry run: not even the task's status is written.
+      { id: runId, prompt, task, trackTask: approve !== 'none', provider, model: config.model, tools: agentTools, limits, pricing },
       {
         workspace,
         plans,
         guard: (file, before, after) => guard.checkEdit(before, after, languageOfFile(file)),
         approve: async () => approve === 'all',
         ask: async () => '(no user: this is a headless run; decide yourself, or finish with success false)',
-        exec: (command, cwd, timeoutMs, signal) => execCommand(command, cwd, timeoutMs, signal),
+        exec: async (command, cwd, timeoutMs, signal) => execCommand(command, cwd, timeoutMs, signal, { workspaceRoot: await workspace.realRoot(), secrets: [apiKey] }),
         emit: (event) => {
           print(event);
           record?.(event);

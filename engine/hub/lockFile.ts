@@ -3,7 +3,7 @@ import { unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LockFile } from '../protocol/hub';
-import { writeFileAtomic } from '../store/atomicWrite';
+import { writeFileAtomic } from '../fs';
 
 /**
  * The hub's lock files (SPEC §6): `~/.plumbline/hub/<port>.lock`, JSON `{pid, port, token,
@@ -25,7 +25,7 @@ export async function writeLock(dir: string, lock: LockFile): Promise<string> {
   await chmod(dir, 0o700);
   await removeStaleLocks(dir);
   const file = lockPath(dir, lock.port);
-  await writeFileAtomic(file, Buffer.from(`${JSON.stringify(LockFile.parse(lock))}\n`));
+  await writeFileAtomic(file, `${JSON.stringify(LockFile.parse(lock))}\n`, { mode: 0o600 });
   return file;
 }
 

@@ -1,6 +1,6 @@
-import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { realpath } from 'node:fs/promises';
 import picomatch from 'picomatch';
+import { decodeText, readRegularFile, walkConfined } from '../fs';
 
 /**
  * Which files are plans (SPEC §1): the include globs, plus any markdown file in which the
@@ -22,27 +22,17 @@ export function planFilter(include = defaultInclude, exclude = defaultExclude): 
   return { isIncluded: (p) => inc(p), isExcluded: (p) => exc(p) };
 }
 
-/** Every markdown file under `root` that is not excluded. */
+/**
+ * Every markdown file under `root` that is not excluded. Links are followed only to files inside
+ * `root` (a plan that is a link is listed under the link's name; editing it edits its target).
+ */
 export async function findMarkdownFiles(root: string, filter: PlanFilter): Promise<string[]> {
   const found: string[] = [];
-  const walk = async (dir: string) => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return; // unreadable folder: skip it, as an editor's file search does
-    }
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      const relative = path.relative(root, full).split(path.sep).join('/');
-      if (entry.isDirectory()) {
-        if (!filter.isExcluded(`${relative}/`) && !filter.isExcluded(`${relative}/x`)) await walk(full);
-      } else if (entry.isFile() && /\.(md|markdown)$/i.test(entry.name) && !filter.isExcluded(relative)) {
-        found.push(full);
-      }
-    }
-  };
-  await walk(root);
+  const real = await realpath(root);
+  const enter = (relative: string) => !filter.isExcluded(`${relative}/`) && !filter.isExcluded(`${relative}/x`);
+  for await (const entry of walkConfined(real, root, { enter })) {
+    if (entry.kind === 'file' && /\.(md|markdown)$/i.test(entry.path) && !filter.isExcluded(entry.relative)) found.push(entry.path);
+  }
   return found.sort();
 }
 
@@ -54,32 +44,6 @@ export interface PlanFileText {
 
 /** Reads a plan file keeping every byte meaningful: the BOM stays in the text. */
 export async function readPlanFile(file: string): Promise<PlanFileText> {
-  const bytes = await readFile(file);
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), editable: true };
-  } catch {
-    return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), editable: false };
-  }
-}
-
-/**
- * Replaces a file's content atomically: a temp file in the same folder, flushed, then renamed
- * over the original, so a crash leaves the old or the new file, never a torn one.
- */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const mode = (await stat(file).catch(() => undefined))?.mode;
-  const handle = await open(temp, 'w', mode);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
+  const { text, exact } = decodeText(await readRegularFile(file));
+  return { text, editable: exact };
 }

@@ -8,3 +8,4 @@ export { parseStatus, parsePriority } from './words';
 export * from './files';
 export { isPlan, loadPlans, readPlanDocument } from './load';
 export { dependencyRefsOnLine, type DependencyRef } from './references';
+export { editPlanOnDisk, PlanEditError } from './diskEdit';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { removeStaleTempFiles } from './atomicWrite';
+import { removeStaleTempFiles } from '../fs';
 import { acquireLock, code, type Lock } from './lock';
 import { applyPragmas, migrate, schemaProblem, schemaVersion, type Migration } from './schema';
 

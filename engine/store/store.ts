@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
 import { addViolation, getAgent, listAgents, setAgentState, upsertAgent, violationsOf, type NewViolation, type ViolationQuery } from './agents';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomic } from '../fs';
 import { addMessage, createConversation, deleteConversation, getConversation, listConversations, messagesOf, renameConversation } from './chat';
 import type { Lock } from './lock';
 import { openFile, type CorruptFile, type ReadOnly } from './openFile';
@@ -240,7 +240,7 @@ export class Store {
       applyPragmas(this.db);
     }
     this.dirty = false;
-    this.saving = writeFileAtomic(this.file, bytes)
+    this.saving = writeFileAtomic(this.file, bytes, { mode: 0o600 })
       .then(
         () => {
           if (this.lastSaveError) this.options.log?.info(`Plumbline store: saved ${this.file} again`);

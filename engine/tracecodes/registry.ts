@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../plans/files';
+import { writeFileAtomic } from '../fs';
 import type { TraceCodeIndex } from './codeIndex';
 import { relativeTo } from './scan';
 

@@ -124,7 +124,7 @@ describe('plumbline plans (CLI)', () => {
     assert.match(list.plans[0].problems[0].message, /not valid UTF-8/);
     const { code, stderr } = cli(dir, 'plans', 'toggle', 'plans/latin1.md', '1');
     assert.equal(code, 1);
-    assert.match(stderr, /not valid UTF-8; refusing to edit it/);
+    assert.match(stderr, /not valid UTF-8; Plumbline reads it but will not edit it/);
     assert.deepEqual(readFileSync(file), bytes);
   });
 });

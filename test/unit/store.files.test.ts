@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Store, StoreReadOnlyError } from '../../engine/store';
 import { loadSqlJs } from '../../engine/store/sqlJs';
+import { tempPathFor } from '../../engine/fs';
 
 /** The store and its file (SPEC §8): one writer, read-only windows, corrupt and unreadable files. */
 describe('store: the file', () => {
@@ -181,7 +182,7 @@ describe('store: the file', () => {
 
   it('leaves no temp files behind, and clears those a killed writer left', async () => {
     await savedDatabase();
-    await writeFile(`${file}.tmp-deadbeef0000`, randomBytes(100));
+    await writeFile(tempPathFor(file), randomBytes(100));
     const store = await openStore();
     store.createConversation('c');
     await store.flush();

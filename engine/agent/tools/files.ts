@@ -1,49 +1,74 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../plans/files';
+import { byteOccurrences, decodeText, editFile, readRegularFile, walkConfined, type DecodedText } from '../../fs';
+import type { ResolvedPath } from '../workspace';
+import { SearchCut, searchTexts } from './textSearch';
 import { defineTool, type ToolContext, type ToolResult } from './tool';
+import { refuseUnapprovedWrite } from './writeApproval';
 
 const maxReadBytes = 256 * 1024;
+/** A read of some lines only may open a bigger file, up to this. */
+const maxRangedReadBytes = 64 * 1024 * 1024;
+const searchBudgetMs = 30_000;
 const skipped = new Set(['.git', 'node_modules', 'dist', 'out', 'build', '.venv', '__pycache__']);
 
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+/** A file's content as the tools work with it: the exact bytes, and the text when they are UTF-8. */
+interface FileContent extends DecodedText {
+  bytes: Buffer;
 }
+
+/** The new bytes of a file, or why the call cannot apply. */
+type Change = (before: FileContent | null) => Uint8Array | { error: string };
+
+const contentOf = (bytes: Buffer | null): FileContent | null => bytes && { bytes, ...decodeText(bytes) };
+
+const notUtf8 = (relative: string) =>
+  `${relative} is not valid UTF-8 (it holds bytes of another encoding, shown to you as \uFFFD). write_file would replace bytes you could not read; change a part of it with edit_file instead, which edits the bytes exactly.`;
 
 /**
  * Every write an agent makes: confined to the workspace, approved when the path is protected or
- * edits are not auto-approved, guarded before it is kept, checkpointed for "Undo this run". A
- * critical finding keeps the agent's content on disk (the person sees it, with the restore fix)
- * and quarantines the agent.
+ * edits are not auto-approved, guarded before it is kept, checkpointed (the exact bytes) for "Undo
+ * this run", serialized with every other edit of the file. The change is computed once to answer
+ * a call that cannot apply without asking anyone, then again under the file's lock on what is on
+ * disk then, so an edit that landed meanwhile (while a person decided) is never lost. A critical
+ * finding keeps the agent's content on disk (the person sees it, with the restore fix) and
+ * quarantines the agent.
  */
-async function writeGuarded(ctx: ToolContext, requested: string, compute: (before: string | null) => string | { error: string }): Promise<ToolResult> {
+async function writeGuarded(ctx: ToolContext, requested: string, change: Change): Promise<ToolResult> {
   const target = await ctx.workspace.resolve(requested);
   if (ctx.hasUnsavedChanges(target.absolute)) {
     return { isError: true, content: `${target.relative} has unsaved changes in the user's editor, so it was not written. Ask the user to save or discard them, then read the file again.` };
   }
-  const before = await readIfExists(target.absolute);
-  const after = compute(before);
-  if (typeof after !== 'string') return { isError: true, content: after.error };
-  if (target.isProtected || !ctx.autoApproveEdits) {
-    const reason = target.isProtected ? `${target.relative} is a protected path` : 'edits need approval in this workspace';
-    if (!(await ctx.approve({ kind: 'edit', path: target.relative, reason }))) {
-      return { isError: true, content: `The edit of ${target.relative} was not approved (${reason}). Do not retry it; ask the user or choose another way.` };
-    }
-  }
-  const violations = await ctx.guard(target.relative, before ?? '', after);
-  await ctx.checkpoint(target.absolute, before);
-  await writeFileAtomic(target.absolute, after);
+  const first = change(contentOf(await readRegularFile(target.absolute, { missing: 'null' })));
+  if ('error' in first) return { isError: true, content: first.error };
+  const refused = await refuseUnapprovedWrite(ctx, target, 'file');
+  if (refused) return refused;
+  let outcome: ToolResult | undefined;
+  await editFile(
+    target.absolute,
+    async (bytes) => {
+      const before = contentOf(bytes);
+      const after = change(before);
+      if ('error' in after) {
+        outcome = { isError: true, content: `${after.error} (the file changed while the edit waited)` };
+        return undefined;
+      }
+      if (ctx.signal.aborted) throw new Error('the run was stopped before the edit was written');
+      const violations = await ctx.guard(target.relative, before?.text ?? '', decodeText(after).text);
+      await ctx.checkpoint(target.absolute, bytes);
+      outcome = written(target, before === null, violations);
+      return after;
+    },
+    { createFoldersWithin: await ctx.workspace.realRoot() },
+  );
+  return outcome!;
+}
+
+function written(target: ResolvedPath, created: boolean, violations: Awaited<ReturnType<ToolContext['guard']>>): ToolResult {
   const critical = violations.filter((v) => v.severity === 'critical');
   if (critical.length) return { isError: true, content: `Quarantined: ${critical[0].message}`, quarantine: { file: target.relative, violations: critical }, edited: { file: target.relative, violations } };
   const notes = violations.map((v) => `\n- line ${v.line + 1}: ${v.message}`).join('');
   return {
-    content: `${before === null ? 'Created' : 'Updated'} ${target.relative}.${notes ? `\nThe guard found problems to fix:${notes}` : ''}`,
+    content: `${created ? 'Created' : 'Updated'} ${target.relative}.${notes ? `\nThe guard found problems to fix:${notes}` : ''}`,
     edited: { file: target.relative, violations },
   };
 }
@@ -54,33 +79,29 @@ export const readFileTool = defineTool({
   schema: z.object({ path: z.string().min(1), startLine: z.number().int().min(1).optional(), endLine: z.number().int().min(1).optional() }).strict(),
   async run({ path: requested, startLine, endLine }, ctx) {
     const target = await ctx.workspace.resolve(requested);
-    const info = await stat(target.absolute).catch(() => undefined);
-    if (!info) return { isError: true, content: `${target.relative} does not exist.` };
-    if (info.isDirectory()) return { isError: true, content: `${target.relative} is a folder; use list_files.` };
-    if (info.size > maxReadBytes && startLine === undefined) return { isError: true, content: `${target.relative} is ${info.size} bytes; read it in parts with startLine and endLine.` };
-    const text = await readFile(target.absolute, 'utf8');
-    if (startLine === undefined) return { content: text };
+    const bytes = await readRegularFile(target.absolute, { missing: 'null', maxBytes: maxRangedReadBytes });
+    if (!bytes) return { isError: true, content: `${target.relative} does not exist.` };
+    if (bytes.length > maxReadBytes && startLine === undefined) return { isError: true, content: `${target.relative} is ${bytes.length} bytes; read it in parts with startLine and endLine.` };
+    const { text, exact } = decodeText(bytes);
+    const note = exact ? '' : `(${target.relative} is not valid UTF-8: bytes of another encoding show as \uFFFD. Edit it only with edit_file, around those bytes.)\n`;
+    if (startLine === undefined) return { content: note + text };
     const lines = text.split('\n');
-    return { content: lines.slice(startLine - 1, endLine ?? lines.length).join('\n') };
+    return { content: note + lines.slice(startLine - 1, endLine ?? lines.length).join('\n') };
   },
 });
 
 export const listFilesTool = defineTool({
   name: 'list_files',
-  description: 'List the files and folders under a folder of the workspace (folders end with /). Recursive lists skip .git, node_modules and build output.',
+  description: 'List the files and folders under a folder of the workspace (folders end with /, links that are not followed with @). Recursive lists skip .git, node_modules and build output.',
   schema: z.object({ path: z.string().default('.'), recursive: z.boolean().default(false), limit: z.number().int().min(1).max(5000).default(500) }).strict(),
   async run({ path: requested, recursive, limit }, ctx) {
     const target = await ctx.workspace.resolve(requested);
     const found: string[] = [];
-    const walk = async (dir: string, prefix: string): Promise<void> => {
-      for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-        if (found.length >= limit) return;
-        const name = `${prefix}${entry.name}${entry.isDirectory() ? '/' : ''}`;
-        found.push(name);
-        if (recursive && entry.isDirectory() && !skipped.has(entry.name)) await walk(path.join(dir, entry.name), name);
-      }
-    };
-    await walk(target.absolute, '');
+    const enter = (_relative: string, name: string) => recursive && !skipped.has(name);
+    for await (const entry of walkConfined(await ctx.workspace.realRoot(), target.absolute, { enter, signal: ctx.signal })) {
+      if (found.length >= limit) break;
+      found.push(entry.relative + { file: '', folder: '/', link: '@', special: ' (not a regular file)' }[entry.kind]);
+    }
     return { content: found.length ? found.join('\n') + (found.length >= limit ? `\n… (stopped at ${limit})` : '') : '(empty)' };
   },
 });
@@ -97,33 +118,38 @@ export const searchTextTool = defineTool({
       return { isError: true, content: `Not a valid regular expression: ${(err as Error).message}` };
     }
     const target = await ctx.workspace.resolve(requested);
-    const root = (await ctx.workspace.resolve('.')).absolute;
-    const results: string[] = [];
-    const visit = async (file: string): Promise<void> => {
-      if (results.length >= maxResults || ctx.signal.aborted) return;
-      const info = await stat(file).catch(() => undefined);
-      if (!info) return;
-      if (info.isDirectory()) {
-        for (const entry of await readdir(file)) if (!skipped.has(entry)) await visit(path.join(file, entry));
-        return;
+    const root = await ctx.workspace.realRoot();
+    const prefix = target.relative === '.' ? '' : `${target.relative}/`;
+    async function* texts() {
+      const entries = walkConfined(root, target.absolute, { enter: (_r, name) => !skipped.has(name), signal: ctx.signal });
+      // A file named as the path is searched on its own; the walk then finds nothing under it.
+      const single = await readRegularFile(target.absolute, { maxBytes: maxReadBytes }).catch(() => undefined);
+      if (single) yield { name: target.relative, text: single.toString('utf8') };
+      for await (const entry of entries) {
+        if (entry.kind !== 'file') continue;
+        const bytes = await readRegularFile(entry.path, { maxBytes: maxReadBytes }).catch(() => undefined);
+        if (bytes && !bytes.includes(0)) yield { name: prefix + entry.relative, text: bytes.toString('utf8') };
       }
-      if (info.size > maxReadBytes) return;
-      const text = await readFile(file, 'utf8');
-      if (text.includes('\0')) return;
-      text.split('\n').forEach((line, i) => {
-        if (results.length < maxResults && pattern.test(line)) results.push(`${path.relative(root, file).split(path.sep).join('/')}:${i + 1}: ${line.trim().slice(0, 200)}`);
-      });
-    };
-    await visit(target.absolute);
-    return { content: results.length ? results.join('\n') : 'No match.' };
+    }
+    try {
+      const hits = await searchTexts(pattern, texts(), maxResults, ctx.signal, searchBudgetMs);
+      return { content: hits.length ? hits.map((h) => `${h.file}:${h.line}: ${h.text}`).join('\n') : 'No match.' };
+    } catch (err) {
+      if (err instanceof SearchCut) return { isError: true, content: `search_text: ${err.message}.` };
+      throw err;
+    }
   },
 });
 
 export const writeFileTool = defineTool({
   name: 'write_file',
-  description: 'Create a file or replace its whole content. Write the complete file: never leave out code with a placeholder comment such as "// ... rest unchanged".',
+  description: 'Create a file (and the folders it needs) or replace its whole content. Write the complete file: never leave out code with a placeholder comment such as "// ... rest unchanged".',
   schema: z.object({ path: z.string().min(1), content: z.string() }).strict(),
-  run: ({ path: requested, content }, ctx) => writeGuarded(ctx, requested, () => content),
+  run: ({ path: requested, content }, ctx) =>
+    writeGuarded(ctx, requested, (before) => {
+      if (before && !before.exact) return { error: notUtf8(requested) };
+      return Buffer.from(content, 'utf8');
+    }),
 });
 
 export const editFileTool = defineTool({
@@ -133,9 +159,22 @@ export const editFileTool = defineTool({
   run: ({ path: requested, oldText, newText, replaceAll }, ctx) =>
     writeGuarded(ctx, requested, (before) => {
       if (before === null) return { error: `${requested} does not exist; use write_file to create it.` };
-      const count = before.split(oldText).length - 1;
-      if (count === 0) return { error: `oldText was not found in ${requested}. Read the file again and copy the text exactly, whitespace and line breaks included.` };
-      if (count > 1 && !replaceAll) return { error: `oldText occurs ${count} times in ${requested}; include more surrounding lines so it is unique, or set replaceAll.` };
-      return replaceAll ? before.split(oldText).join(newText) : before.replace(oldText, () => newText);
+      // Byte for byte: in a file that is not valid UTF-8, every byte outside the replaced text stays.
+      const old = Buffer.from(oldText, 'utf8');
+      const at = byteOccurrences(before.bytes, old);
+      if (at.length === 0) return { error: `oldText was not found in ${requested}. Read the file again and copy the text exactly, whitespace and line breaks included.${before.exact ? '' : ' The file is not valid UTF-8: oldText cannot include the bytes shown as \uFFFD.'}` };
+      if (at.length > 1 && !replaceAll) return { error: `oldText occurs ${at.length} times in ${requested}; include more surrounding lines so it is unique, or set replaceAll.` };
+      return replaceAt(before.bytes, replaceAll ? at : [at[0]], old.length, Buffer.from(newText, 'utf8'));
     }),
 });
+
+function replaceAt(bytes: Buffer, offsets: number[], length: number, replacement: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const at of offsets) {
+    parts.push(bytes.subarray(from, at), replacement);
+    from = at + length;
+  }
+  parts.push(bytes.subarray(from));
+  return Buffer.concat(parts);
+}

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { SettableStatus } from '../../protocol/plans';
-import { defineTool } from './tool';
+import { defineTool, type ToolContext, type ToolResult } from './tool';
+import { refuseUnapprovedWrite } from './writeApproval';
+
+/** A plan edit obeys the rules of any other write; a plan folder such as .cursor/plans is writable as plans. */
+async function refusePlanEdit(ctx: ToolContext, file: string): Promise<ToolResult | undefined> {
+  return refuseUnapprovedWrite(ctx, await ctx.workspace.resolve(file), 'plan');
+}
 
 const json = (value: unknown) => JSON.stringify(value, null, 1);
 
@@ -30,7 +36,8 @@ export const setTaskStatusTool = defineTool({
   description: `Set a task's status in its plan file (${SettableStatus.options.join(', ')}).`,
   schema: z.object({ file: z.string().min(1), id: z.string().min(1), status: SettableStatus }).strict(),
   async run({ file, id, status }, ctx) {
-    await ctx.workspace.resolve(file);
+    const refused = await refusePlanEdit(ctx, file);
+    if (refused) return refused;
     await ctx.plans.setStatus(file, id, status);
     return { content: `Task ${id} in ${file} is now ${status}.` };
   },
@@ -41,7 +48,8 @@ export const toggleDeliverableTool = defineTool({
   description: 'Tick or untick the checkbox on a line (1-based) of a plan file.',
   schema: z.object({ file: z.string().min(1), line: z.number().int().min(1) }).strict(),
   async run({ file, line }, ctx) {
-    await ctx.workspace.resolve(file);
+    const refused = await refusePlanEdit(ctx, file);
+    if (refused) return refused;
     await ctx.plans.toggle(file, line);
     return { content: `Toggled the checkbox on line ${line} of ${file}.` };
   },

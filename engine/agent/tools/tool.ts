@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { Violation } from '../../guard';
 import type { PlanAccess } from '../plans';
@@ -15,8 +16,8 @@ export interface ToolContext {
   plans: PlanAccess;
   /** Guards an edit before it is kept (SPEC §2). */
   guard(relativePath: string, before: string, after: string): Promise<Violation[]>;
-  /** Keeps a file's content from before the run first touched it, for "Undo this run" (null: the file did not exist). */
-  checkpoint(absolutePath: string, before: string | null): Promise<void>;
+  /** Keeps a file's exact bytes from before the run first touched it, for "Undo this run" (null: the file did not exist). */
+  checkpoint(absolutePath: string, before: Uint8Array | null): Promise<void>;
   /** Resolves true when a person (or the headless policy) approves; the run shows waiting-approval meanwhile. */
   approve(request: ApprovalRequest): Promise<boolean>;
   /** A question for the person; the run shows waiting-user until the answer comes. */
@@ -79,9 +80,33 @@ export async function executeTool(tools: readonly Tool[], call: ToolCall, ctx: T
     return { isError: true, content: `Invalid arguments for ${call.name}: ${issues}.` };
   }
   try {
-    return await tool.run(parsed.data, ctx);
+    return await untilStopped(tool.run(parsed.data, ctx), ctx.signal);
   } catch (err) {
     if (ctx.signal.aborted) return { isError: true, content: 'The run was stopped.' };
-    return { isError: true, content: `${call.name} failed: ${(err as Error).message}` };
+    return { isError: true, content: `${call.name} failed: ${await withoutRoot(ctx, (err as Error).message)}` };
   }
+}
+
+/**
+ * A tool's work, cut short by Stop: whatever it waits on (a read, a search, a command whose
+ * output never closes), the run gets its answer at once and ends within a second. The work
+ * itself checks the signal before it writes anything.
+ */
+function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('stopped'));
+  let onAbort: () => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Error('stopped'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  work.catch(() => undefined); // its failure after a stop has nobody to tell
+  return Promise.race([work, stopped]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+/** Errors name files relative to the workspace: the model never sees where the workspace (or a temp file) is. */
+async function withoutRoot(ctx: ToolContext, message: string): Promise<string> {
+  const roots = [await ctx.workspace.realRoot().catch(() => ctx.workspace.root), ctx.workspace.root];
+  let clean = message;
+  for (const root of roots) clean = clean.split(root + path.sep).join('').split(root).join('.');
+  return clean;
 }

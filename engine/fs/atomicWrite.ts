@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describeFsError } from './errors';
+
+export interface WriteOptions {
+  /** Permissions of a file that does not exist yet (an existing file keeps its own). */
+  mode?: number;
+  /**
+   * Create missing parent folders, one at a time, each checked to be inside this folder (a real
+   * path) after it is made: a folder someone swaps for a link meanwhile cannot carry the write out.
+   */
+  createFoldersWithin?: string;
+}
+
+/** A write that could not be done; the message names the file the caller asked for, never a temp file. */
+export class WriteError extends Error {
+  override name = 'WriteError';
+}
+
+/** Temp files are `.<name>.<random>.plumbline-tmp` beside the file: never the file's own name, never guessable. */
+export function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.plumbline-tmp`);
+}
+
+function isTempFileOf(file: string, name: string): boolean {
+  return name.startsWith(`.${path.basename(file)}.`) && name.endsWith('.plumbline-tmp');
+}
+
+/**
+ * The one way Plumbline replaces a file's content (plans, agent edits, undo, the store, lock
+ * files): a crash at any moment leaves the old file or the new one, never a torn mix. The bytes go
+ * to a temp file created exclusively in the same folder (rename is atomic only within one file
+ * system), are fsynced, then renamed over the target, and the folder is fsynced so the rename
+ * survives a power cut. A link is written through: the file it points at changes, the link stays.
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
+  const target = await writeTarget(file, options);
+  const existing = await stat(target).catch(() => undefined);
+  const temp = tempPathFor(target);
+  try {
+    const handle = await open(temp, 'wx', existing ? existing.mode & 0o7777 : (options.mode ?? 0o666));
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (err) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new WriteError(`cannot write ${file}: ${describeFsError(err)}`);
+  }
+  await syncFolder(path.dirname(target));
+}
+
+/** The path to rename onto: the real file behind any link, its folder created when asked. */
+async function writeTarget(file: string, options: WriteOptions): Promise<string> {
+  try {
+    return await realpath(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new WriteError(`cannot write ${file}: ${describeFsError(err)}`);
+  }
+  // A link whose target is missing: following it could create a file anywhere, so refuse.
+  if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) throw new WriteError(`cannot write ${file}: it is a symbolic link to a file that does not exist`);
+  const folder = options.createFoldersWithin ? await makeFoldersWithin(options.createFoldersWithin, path.dirname(file)) : await realpath(path.dirname(file)).catch((err: unknown) => {
+    throw new WriteError(`cannot write ${file}: ${describeFsError(err)}`);
+  });
+  return path.join(folder, path.basename(file));
+}
+
+/** mkdir -p, one component at a time, each one's real path checked against `root` (itself real). */
+async function makeFoldersWithin(root: string, folder: string): Promise<string> {
+  const relative = path.relative(root, folder);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) throw new WriteError(`cannot create ${folder}: it is outside ${root}`);
+  let current = root;
+  for (const part of relative.split(path.sep).filter(Boolean)) {
+    const next = path.join(current, part);
+    try {
+      await mkdir(next);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new WriteError(`cannot create the folder ${next}: ${describeFsError(err)}`);
+    }
+    const real = await realpath(next);
+    if (real !== root && !real.startsWith(root + path.sep)) throw new WriteError(`cannot create the folder ${next}: it leads outside the workspace (through a symbolic link)`);
+    if (!(await stat(real)).isDirectory()) throw new WriteError(`cannot create the folder ${next}: a file of that name is in the way`);
+    current = real;
+  }
+  return current;
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Windows cannot open or fsync a folder (EISDIR, EPERM); NTFS journals the rename itself.
+  }
+}
+
+/**
+ * Removes temp files left by a writer that died mid-write. Only a caller that holds the file's
+ * lock may do this: no other process can be writing one of them right now.
+ */
+export async function removeStaleTempFiles(file: string): Promise<void> {
+  const names = await readdir(path.dirname(file)).catch(() => []);
+  await Promise.all(names.filter((name) => isTempFileOf(file, name)).map((name) => rm(path.join(path.dirname(file), name), { force: true }).catch(() => undefined)));
+}

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { writeFileAtomic, type WriteOptions } from './atomicWrite';
+import { describeFsError } from './errors';
+import { readRegularFile } from './readFile';
+
+/** How long an edit waits for another writer of the same file before it gives up with an error. */
+const WAIT_MS = 60_000;
+
+/** Edits of each file in this process, chained: the next starts when the previous has written. */
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `work` while no other Plumbline edit of `file` runs, in this process (a queue per real
+ * path) or in another one (the MCP server, `plumbline plans`, a second window: an exclusive lock
+ * file in ~/.plumbline/locks named by the path's hash). A read-modify-write done inside never
+ * loses a concurrent edit: each one reads what the previous one wrote.
+ */
+export async function withFileLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const key = await realKey(file);
+  const previous = queues.get(key) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(async () => {
+    const release = await lockAcrossProcesses(key, file);
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  });
+  queues.set(key, current);
+  try {
+    return await current;
+  } finally {
+    if (queues.get(key) === current) queues.delete(key);
+  }
+}
+
+/**
+ * Read-modify-write of one file under its lock: `edit` gets the bytes on disk now (null when the
+ * file does not exist) and returns the new content, or undefined to leave the file as it is.
+ * Resolves true when the file was written.
+ */
+export async function editFile(file: string, edit: (current: Buffer | null) => Promise<Uint8Array | string | undefined> | Uint8Array | string | undefined, options: WriteOptions = {}): Promise<boolean> {
+  return withFileLock(file, async () => {
+    const next = await edit(await readRegularFile(file, { missing: 'null' }));
+    if (next === undefined) return false;
+    await writeFileAtomic(file, next, options);
+    return true;
+  });
+}
+
+/** The real path, or for a file not made yet its real folder plus its name: two spellings of one file share a queue. */
+async function realKey(file: string): Promise<string> {
+  const absolute = path.resolve(file);
+  try {
+    return await realpath(absolute);
+  } catch {
+    const folder = await realpath(path.dirname(absolute)).catch(() => path.dirname(absolute));
+    return path.join(folder, path.basename(absolute));
+  }
+}
+
+async function lockFolder(): Promise<string> {
+  const home = path.join(os.homedir(), '.plumbline', 'locks');
+  try {
+    await mkdir(home, { recursive: true, mode: 0o700 });
+    return home;
+  } catch {
+    const temp = path.join(os.tmpdir(), `plumbline-locks-${os.userInfo().uid}`);
+    await mkdir(temp, { recursive: true, mode: 0o700 });
+    return temp;
+  }
+}
+
+interface Holder {
+  pid: number;
+  host: string;
+}
+
+/**
+ * An exclusive lock file (O_EXCL) for one path. A lock left by a process of this host that is no
+ * longer running (killed mid-edit) is removed; any other holder is waited for, up to a minute.
+ */
+async function lockAcrossProcesses(key: string, file: string): Promise<() => Promise<void>> {
+  const lockPath = path.join(await lockFolder(), `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.lock`);
+  const me: Holder = { pid: process.pid, host: os.hostname() };
+  const deadline = Date.now() + WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o600);
+      await handle.writeFile(JSON.stringify({ ...me, file: key, at: new Date().toISOString() }));
+      await handle.close();
+      return () => unlink(lockPath).catch(() => undefined);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot lock ${file} for editing: ${describeFsError(err)}`);
+    }
+    const holder = await readHolder(lockPath);
+    if (holder ? holder.host === me.host && !isRunning(holder.pid) : await isAbandoned(lockPath)) {
+      await unlink(lockPath).catch(() => undefined);
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`${file} is being edited by another program (pid ${holder?.pid ?? '?'}) for over ${WAIT_MS / 1000} s; nothing was changed, try again`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(2 + attempt * 2, 50) * (0.5 + Math.random())));
+  }
+}
+
+async function readHolder(lockPath: string): Promise<Holder | undefined> {
+  try {
+    const value: unknown = JSON.parse(await readFile(lockPath, 'utf8'));
+    if (typeof value === 'object' && value !== null && 'pid' in value && 'host' in value && typeof value.pid === 'number' && typeof value.host === 'string') return { pid: value.pid, host: value.host };
+  } catch {
+    // Being written right now, or gone: look again on the next round.
+  }
+  return undefined;
+}
+
+/** A lock file that never got its holder written (its process died between create and write). */
+async function isAbandoned(lockPath: string): Promise<boolean> {
+  const info = await stat(lockPath).catch(() => undefined);
+  return info !== undefined && Date.now() - info.mtimeMs > 10_000;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,6 @@
+export { removeStaleTempFiles, tempPathFor, writeFileAtomic, WriteError, type WriteOptions } from './atomicWrite';
+export { describeFsError } from './errors';
+export { editFile, withFileLock } from './fileLock';
+export { readRegularFile, SpecialFileError } from './readFile';
+export { byteOccurrences, decodeText, type DecodedText } from './text';
+export { walkConfined, type WalkEntry } from './walk';
