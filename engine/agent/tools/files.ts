@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { byteOccurrences, decodeText, editFile, readRegularFile, walkConfined, type DecodedText } from '../../fs';
 import type { ResolvedPath } from '../workspace';
@@ -96,6 +97,9 @@ export const listFilesTool = defineTool({
   schema: z.object({ path: z.string().default('.'), recursive: z.boolean().default(false), limit: z.number().int().min(1).max(5000).default(500) }).strict(),
   async run({ path: requested, recursive, limit }, ctx) {
     const target = await ctx.workspace.resolve(requested);
+    const info = await stat(target.absolute).catch(() => undefined);
+    if (!info) return { isError: true, content: `${target.relative} does not exist.` };
+    if (!info.isDirectory()) return { isError: true, content: `${target.relative} is not a folder; use read_file.` };
     const found: string[] = [];
     const enter = (_relative: string, name: string) => recursive && !skipped.has(name);
     for await (const entry of walkConfined(await ctx.workspace.realRoot(), target.absolute, { enter, signal: ctx.signal })) {
