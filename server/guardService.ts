@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../engine/fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -70,7 +70,7 @@ export class GuardService {
   async changedOnDisk(uri: string): Promise<void> {
     const file = toPath(uri);
     if (!file) return;
-    const after = await readFile(file, 'utf8').catch(() => undefined);
+    const after = await readText(file);
     if (after === undefined) {
       this.baselines.delete(uri);
       this.clear(uri);
@@ -101,7 +101,7 @@ export class GuardService {
   /** "Accept this edit": the file as it is now becomes the baseline. */
   async accept(uri: string): Promise<void> {
     const file = toPath(uri);
-    const text = this.documents.get(uri)?.getText() ?? (file ? await readFile(file, 'utf8').catch(() => undefined) : undefined);
+    const text = this.documents.get(uri)?.getText() ?? (file ? await readText(file) : undefined);
     if (text !== undefined) this.baselines.set(uri, text);
     this.clear(uri);
     this.log.info(`Guard: edit accepted for ${file ?? uri}`);
@@ -205,4 +205,9 @@ function toDiagnostic(uri: string, v: Violation, index: number): Diagnostic {
     data: { guardIndex: index },
     relatedInformation: v.removedLines.length ? [{ location: { uri, range }, message: `Dropped code:\n${shown}` }] : undefined,
   };
+}
+
+/** A file's text as the server reads it: never from a FIFO or device (undefined then, as for a missing file). */
+function readText(file: string): Promise<string | undefined> {
+  return readRegularFile(file).then((bytes) => bytes.toString('utf8'), () => undefined);
 }

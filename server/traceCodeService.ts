@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../engine/fs';
 import path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -168,7 +168,7 @@ export class TraceCodeService {
 
   private async readFromDisk(file: string): Promise<void> {
     try {
-      this.setSites(file, findSites(await readFile(file, 'utf8'), this.config));
+      this.setSites(file, findSites((await readRegularFile(file)).toString('utf8'), this.config));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.setSites(file, []);
       else this.log.warn(`Trace codes: cannot read ${file}: ${(err as Error).message}`);

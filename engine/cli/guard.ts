@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { describeFsError, readRegularFile } from '../fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Guard, knownLanguage, languageOfFile, violationJson, type Violation } from '../guard';
@@ -13,9 +13,9 @@ function printHuman(ctx: CommandContext, file: string, violations: Violation[]):
 
 async function readText(file: string, what: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return (await readRegularFile(file)).toString('utf8');
   } catch (err) {
-    throw new CliError(`${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+    throw new CliError(`${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeFsError(err)}`);
   }
 }
 
@@ -80,7 +80,7 @@ export const checkCommand: Command = {
     const guard = new Guard();
     const files: { file: string; violations: Violation[] }[] = [];
     for (const file of changed) {
-      const after = await readFile(path.join(root, file), 'utf8').catch(() => undefined);
+      const after = await readRegularFile(path.join(root, file)).then((b) => b.toString('utf8'), () => undefined);
       if (after === undefined) continue; // deleted in the working tree since
       const before = await git('show', `${base}:${file}`).catch(() => '');
       const violations = await guard.checkEdit(before, after, languageOfFile(file));
