@@ -70,7 +70,7 @@ async function writeTarget(file: string, options: WriteOptions): Promise<string>
 }
 
 /** mkdir -p, one component at a time, each one's real path checked against `root` (itself real). */
-async function makeFoldersWithin(root: string, folder: string): Promise<string> {
+export async function makeFoldersWithin(root: string, folder: string): Promise<string> {
   const relative = path.relative(root, folder);
   if (relative.startsWith('..') || path.isAbsolute(relative)) throw new WriteError(`cannot create ${folder}: it is outside ${root}`);
   let current = root;

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import { open, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic, type WriteOptions } from './atomicWrite';
+import { makeFoldersWithin, writeFileAtomic, type WriteOptions } from './atomicWrite';
 import { describeFsError } from './errors';
 import { readRegularFile } from './readFile';
 
@@ -15,8 +14,10 @@ const queues = new Map<string, Promise<unknown>>();
 /**
  * Runs `work` while no other Plumbline edit of `file` runs, in this process (a queue per real
  * path) or in another one (the MCP server, `plumbline plans`, a second window: an exclusive lock
- * file in ~/.plumbline/locks named by the path's hash). A read-modify-write done inside never
- * loses a concurrent edit: each one reads what the previous one wrote.
+ * file `.<name>.plumbline-lock` beside the real file, for the moment of the edit). Beside the
+ * file, because that is the one place every writer agrees on whatever its HOME or TMPDIR. A
+ * read-modify-write done inside never loses a concurrent edit: each one reads what the previous
+ * one wrote.
  */
 export async function withFileLock<T>(file: string, work: () => Promise<T>): Promise<T> {
   const key = await realKey(file);
@@ -43,6 +44,8 @@ export async function withFileLock<T>(file: string, work: () => Promise<T>): Pro
  * Resolves true when the file was written.
  */
 export async function editFile(file: string, edit: (current: Buffer | null) => Promise<Uint8Array | string | undefined> | Uint8Array | string | undefined, options: WriteOptions = {}): Promise<boolean> {
+  // The folder first: the lock file lives in it.
+  if (options.createFoldersWithin) await makeFoldersWithin(options.createFoldersWithin, path.dirname(file));
   return withFileLock(file, async () => {
     const next = await edit(await readRegularFile(file, { missing: 'null' }));
     if (next === undefined) return false;
@@ -62,18 +65,6 @@ async function realKey(file: string): Promise<string> {
   }
 }
 
-async function lockFolder(): Promise<string> {
-  const home = path.join(os.homedir(), '.plumbline', 'locks');
-  try {
-    await mkdir(home, { recursive: true, mode: 0o700 });
-    return home;
-  } catch {
-    const temp = path.join(os.tmpdir(), `plumbline-locks-${os.userInfo().uid}`);
-    await mkdir(temp, { recursive: true, mode: 0o700 });
-    return temp;
-  }
-}
-
 interface Holder {
   pid: number;
   host: string;
@@ -84,7 +75,7 @@ interface Holder {
  * longer running (killed mid-edit) is removed; any other holder is waited for, up to a minute.
  */
 async function lockAcrossProcesses(key: string, file: string): Promise<() => Promise<void>> {
-  const lockPath = path.join(await lockFolder(), `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.lock`);
+  const lockPath = path.join(path.dirname(key), `.${path.basename(key)}.plumbline-lock`);
   const me: Holder = { pid: process.pid, host: os.hostname() };
   const deadline = Date.now() + WAIT_MS;
   for (let attempt = 0; ; attempt++) {

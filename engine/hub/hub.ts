@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeApprovalReason } from '../agent/approvals';
 import type { AgentEngine } from '../agent/engine';
 import type { PlanAccess, TaskView } from '../agent/plans';
 import type { RunEvent, RunState } from '../agent/run';
@@ -51,8 +52,8 @@ export interface HubHost {
 class HubRun {
   steps = 0;
   private calls = 0;
-  /** Each file's text before the run first reported it changed (null: it was new). */
-  readonly before = new Map<string, string | null>();
+  /** Each file's bytes before the run first reported it changed (null: it was new). */
+  readonly before = new Map<string, Uint8Array | null>();
   lastSeen = Date.now();
 
   constructor(
@@ -82,6 +83,8 @@ class HubRun {
 }
 
 const same = (a: { file: string; id: string } | undefined, b: { file: string; id: string }) => a?.file === b.file && a.id === b.id;
+/** A task's key in the claims being made; NUL cannot occur in a path. */
+const claimKey = (task: { file: string; id: string }) => `${task.file}\0${task.id}`;
 
 /**
  * The agent hub's logic (SPEC §6), behind the transport of server.ts. An agent is known by its
@@ -97,6 +100,8 @@ export class Hub implements HubHandlers {
   private readonly ended: HubRun[] = [];
   /** Agents a person stopped: their next request is refused once, so a loop between connections learns it too. */
   private readonly stopped = new Map<string, string>();
+  /** Tasks being claimed, by claimKey: held from the holder check until the run starts (or the claim fails). */
+  private readonly claiming = new Map<string, { agent: { id: string; name: string }; settled: Promise<void> }>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly host: HubHost) {
@@ -131,25 +136,13 @@ export class Hub implements HubHandlers {
 
   async 'tasks/claim'(session: Session, params: ParamsOf<typeof ClaimTask>): Promise<ResultOf<typeof ClaimTask>> {
     const agent = this.admit(session);
-    const file = (await this.resolve(params.file)).relative;
-    const key = { file, id: params.id };
-    const task = await this.task(key);
-    const current = this.open.get(agent.id);
-    if (same(current?.info.task, key)) return { task, runId: current!.info.id };
-    if (task.status === 'done' || task.status === 'cancelled') throw new HubError(ErrorCode.planError, `${params.id} in ${file} is ${task.status}; claim an open task`);
-    const holder = [...this.open.values()].find((r) => r.info.agentId !== agent.id && same(r.info.task, key));
-    if (holder) throw new HubError(ErrorCode.claimed, `${params.id} in ${file} is claimed by ${holder.info.agentName}`);
-    // The plan first: a claim the plan file refuses starts no run and holds no task.
-    await this.plan(() => this.host.plans.setStatus(file, params.id, 'in-progress'));
-    if (current) this.end(current, 'failed', `left unfinished: ${agent.name} claimed ${params.id} of ${file}`);
-    const run = this.start(agent, `${task.id} ${task.title}`, key);
-    const claimed = await run.call('tasks/claim', key, async () => ({ value: await this.task(key), content: `${agent.name} claimed ${params.id}; it is in progress in ${file}.` }));
-    return { task: claimed, runId: run.info.id };
+    const file = (await this.planToEdit(params.file)).relative;
+    return this.claim(agent, { file, id: params.id });
   }
 
   async 'tasks/setStatus'(session: Session, params: ParamsOf<typeof SetTaskStatus>): Promise<ResultOf<typeof SetTaskStatus>> {
     const agent = this.admit(session);
-    const file = (await this.resolve(params.file)).relative;
+    const file = (await this.planToEdit(params.file)).relative;
     const key = { file, id: params.id };
     const run = this.open.get(agent.id);
     const work = async () => {
@@ -175,7 +168,7 @@ export class Hub implements HubHandlers {
       return { value: found, content: found.length ? found.map((v) => `${target.relative}:${v.line + 1}: ${v.message}`).join('\n') : `${target.relative}: no findings.` };
     });
     run.steps++;
-    if (!run.before.has(target.absolute)) run.before.set(target.absolute, params.before);
+    if (!run.before.has(target.absolute)) run.before.set(target.absolute, params.before === null ? null : Buffer.from(params.before, 'utf8'));
     run.emit('edit', { file: target.relative, violations });
     const critical = violations.filter((v) => v.severity === 'critical');
     if (critical.length) this.quarantine(agent, run, target.relative, critical);
@@ -243,7 +236,7 @@ export class Hub implements HubHandlers {
   }
 
   /** The file texts a hub run started from, for "Open diff" (absolute path → text, null for new files). */
-  changedFiles(runId: string): ReadonlyMap<string, string | null> | undefined {
+  changedFiles(runId: string): ReadonlyMap<string, Uint8Array | null> | undefined {
     return [...this.open.values(), ...this.ended].find((r) => r.info.id === runId)?.before;
   }
 
@@ -274,6 +267,56 @@ export class Hub implements HubHandlers {
       throw new HubError(ErrorCode.stopped, `${agent.name} was stopped (${stopped}); start again when the person asks for it`);
     }
     return agent;
+  }
+
+  /**
+   * The holder check and the reservation happen in one turn of the event loop, with no await
+   * between them, so of agents claiming a task at the same moment exactly one gets past the check;
+   * the others are told who won. The reservation covers the plan edit, after which the run holds
+   * the task.
+   */
+  private async claim(agent: { id: string; name: string }, key: { file: string; id: string }): Promise<ResultOf<typeof ClaimTask>> {
+    const task = await this.task(key);
+    const current = this.open.get(agent.id);
+    if (same(current?.info.task, key)) return { task, runId: current!.info.id };
+    const reservation = this.claiming.get(claimKey(key));
+    // The same agent on another connection, claiming the same task: one claim, one run.
+    if (reservation?.agent.id === agent.id) return reservation.settled.then(() => this.claim(agent, key));
+    if (task.status === 'done' || task.status === 'cancelled') throw new HubError(ErrorCode.planError, `${key.id} in ${key.file} is ${task.status}; claim an open task`);
+    const holder = this.holder(agent, key);
+    if (holder) throw new HubError(ErrorCode.claimed, `${key.id} in ${key.file} is claimed by ${holder}`);
+    const release = this.reserve(agent, key);
+    let run: HubRun;
+    try {
+      // The plan first: a claim the plan file refuses starts no run and holds no task.
+      await this.plan(() => this.host.plans.setStatus(key.file, key.id, 'in-progress'));
+      // Read again: the agent's run may have changed while the plan was written.
+      const previous = this.open.get(agent.id);
+      if (previous) this.end(previous, 'failed', `left unfinished: ${agent.name} claimed ${key.id} of ${key.file}`);
+      run = this.start(agent, `${task.id} ${task.title}`, key);
+    } finally {
+      release();
+    }
+    const claimed = await run.call('tasks/claim', key, async () => ({ value: await this.task(key), content: `${agent.name} claimed ${key.id}; it is in progress in ${key.file}.` }));
+    return { task: claimed, runId: run.info.id };
+  }
+
+  /** The name of the other agent that holds the task, or is claiming it right now. */
+  private holder(agent: { id: string }, key: { file: string; id: string }): string | undefined {
+    const run = [...this.open.values()].find((r) => r.info.agentId !== agent.id && same(r.info.task, key));
+    return run?.info.agentName ?? this.claiming.get(claimKey(key))?.agent.name;
+  }
+
+  /** Holds the task for the agent until the returned function is called. */
+  private reserve(agent: { id: string; name: string }, key: { file: string; id: string }): () => void {
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const k = claimKey(key);
+    this.claiming.set(k, { agent, settled });
+    return () => {
+      this.claiming.delete(k);
+      settle();
+    };
   }
 
   private start(agent: { id: string; name: string }, prompt: string, task?: { file: string; id: string }): HubRun {
@@ -317,6 +360,17 @@ export class Hub implements HubHandlers {
       if (err instanceof PathError) throw new HubError(ErrorCode.pathRefused, `${file}: ${err.message}`);
       throw err;
     }
+  }
+
+  /**
+   * A plan the agent wants to change, under the rules of the engine's own plan tools: nobody can
+   * approve over the hub, so a plan on a protected path (outside a plan folder) is refused.
+   */
+  private async planToEdit(file: string): Promise<ResolvedPath> {
+    const target = await this.resolve(file);
+    const reason = writeApprovalReason(target, true, 'plan');
+    if (reason) throw new HubError(ErrorCode.pathRefused, `${file}: ${reason}; it needs a person's approval, which the hub cannot ask for`);
+    return target;
   }
 
   private async task(key: { file: string; id: string }): Promise<HubTask> {

@@ -36,9 +36,19 @@ export interface HubServerOptions {
   maxConnections?: number;
   /** How often dead connections are looked for (a ping; no pong by the next round: closed). */
   pingIntervalMs?: number;
+  /** Bytes of answers a connection may leave unsent before the hub gives up on it (see defaultMaxUnsentBytes). */
+  maxUnsentBytes?: number;
 }
 
-const defaults = { rate: { perSecond: 200, burst: 400 }, maxConnections: 256, pingIntervalMs: 30_000 };
+/**
+ * Without a bound, a peer that sends requests but never reads makes the hub keep every answer in
+ * memory. 4 MiB is ten times a `tasks/list` of 2,000 tasks (about 400 KB), and a client that reads
+ * never leaves that much behind: the kernel's socket buffers take the bursts before the hub holds
+ * anything. At 256 connections, the hub holds about 1 GiB at worst.
+ */
+const defaultMaxUnsentBytes = 4 * 1024 * 1024;
+
+const defaults = { rate: { perSecond: 200, burst: 400 }, maxConnections: 256, pingIntervalMs: 30_000, maxUnsentBytes: defaultMaxUnsentBytes };
 
 /** A refused handshake: the HTTP status and why, for the log. */
 interface Refusal {
@@ -56,8 +66,16 @@ class Connection implements Session {
     readonly id: number,
     readonly ws: WebSocket,
     private readonly rate: { perSecond: number; burst: number },
+    private readonly maxUnsentBytes: number,
+    /** Called once, when the peer leaves more than maxUnsentBytes unread. */
+    private readonly overflowed: (c: Connection, unsent: number) => void,
   ) {
     this.tokens = rate.burst;
+  }
+
+  /** Open: requests are handled and answered. Every close (ours or the peer's) ends this at once. */
+  get open(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
   }
 
   /** A token bucket: false when the connection sends faster than it may. */
@@ -70,8 +88,21 @@ class Connection implements Session {
     return true;
   }
 
+  /**
+   * Answers go out only while the peer takes the earlier ones. Once more than the bound waits
+   * unsent, the connection is terminated rather than closed: a peer that does not read would not
+   * read a close frame either. So the hub never holds more than the bound and one message; one
+   * answer larger than the bound still goes to a peer that reads.
+   */
   send(message: OutgoingMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (!this.open) return;
+    const unsent = this.ws.bufferedAmount;
+    if (unsent > this.maxUnsentBytes) {
+      this.ws.terminate();
+      this.overflowed(this, unsent);
+      return;
+    }
+    this.ws.send(JSON.stringify(message));
   }
 
   notify(message: HubNotification): void {
@@ -130,9 +161,12 @@ export class HubServer {
 
   async close(): Promise<void> {
     clearInterval(this.pinger);
+    const closing = [...this.connections].map((c) => new Promise<void>((resolve) => c.ws.once('close', () => resolve())));
     for (const c of this.connections) c.ws.close(1001, 'the hub is closing');
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // A peer that does not read never answers the close frame: a second, then it is cut off.
+    await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     for (const c of this.connections) c.ws.terminate();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
   private refusal(req: HttpRequest): Refusal | undefined {
@@ -160,7 +194,7 @@ export class HubServer {
   }
 
   private accept(ws: WebSocket): void {
-    const connection = new Connection(this.nextId++, ws, this.options.rate);
+    const connection = new Connection(this.nextId++, ws, this.options.rate, this.options.maxUnsentBytes, (c, unsent) => this.overflowed(c, unsent));
     this.connections.add(connection);
     ws.on('pong', () => (connection.alive = true));
     ws.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
@@ -169,6 +203,10 @@ export class HubServer {
       this.connections.delete(connection);
       this.handlers.disconnected(connection);
     });
+  }
+
+  private overflowed(c: Connection, unsent: number): void {
+    this.options.log.warn(`Hub: ${c.label} did not read its answers: ${unsent} bytes unsent, over the bound of ${byteSize(this.options.maxUnsentBytes)}; closed`);
   }
 
   private ping(): void {
@@ -184,8 +222,9 @@ export class HubServer {
   }
 
   private receive(c: Connection, data: RawData, isBinary: boolean): void {
-    // Frames already read when a flood closed the connection: dropped, and logged once (below).
-    if (c.ws.readyState !== c.ws.OPEN) return;
+    // Frames already read when a flood or a peer that does not read closed the connection:
+    // dropped, and that close logged once.
+    if (!c.open) return;
     c.alive = true;
     if (!c.take()) {
       this.options.log.warn(`Hub: ${c.label} sent more than ${this.options.rate.perSecond} messages a second; closed`);
@@ -226,4 +265,11 @@ export class HubServer {
       reply({ error: { code: ErrorCode.internalError, message: `${method} failed: ${err instanceof Error ? err.message : String(err)}` } });
     }
   }
+}
+
+/** "4 MiB", "64 KiB": the bound as a person set it. */
+function byteSize(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }

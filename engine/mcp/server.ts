@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
@@ -7,6 +6,7 @@ import { filePlanAccess, type PlanAccess } from '../agent/plans';
 import { getTaskTool, listPlansTool, nextTaskTool, setTaskStatusTool, toggleDeliverableTool } from '../agent/tools/plan';
 import { executeTool, type Tool, type ToolContext } from '../agent/tools/tool';
 import { Workspace } from '../agent/workspace';
+import { readRegularFile } from '../fs';
 import { Guard, knownLanguage, languageOfFile, violationJson } from '../guard';
 import { ViolationJson } from '../protocol/violations';
 import { version } from '../version';
@@ -20,12 +20,63 @@ export interface McpServerOptions {
 const planTools: readonly Tool[] = [listPlansTool, getTaskTool, nextTaskTool, setTaskStatusTool, toggleDeliverableTool];
 const readOnlyTools = new Set<string>([listPlansTool.name, getTaskTool.name, nextTaskTool.name]);
 
+/**
+ * The largest message `plumbline mcp` reads: one line of newline-delimited JSON-RPC, without its
+ * newline. A longer line is answered with an error and discarded as it arrives, so a client
+ * cannot make the server hold more than this in memory for one message.
+ */
+export const maxMessageBytes = 64 * 1024 * 1024;
+
+/**
+ * The most characters `check_edit` takes in `after`, and in `before`. Both at this length must
+ * still fit in one message, even when every character is escaped (see the check below).
+ */
+export const checkEditMaxTextChars = 5_000_000;
+/** Longer than any path a file system takes (Linux's PATH_MAX is 4096). */
+export const checkEditMaxPathChars = 4096;
+/** VS Code language ids are short words; the bound only keeps the message budget finite. */
+export const checkEditMaxLanguageChars = 100;
+
+/** JSON's longest form of one UTF-16 code unit (zod counts those) is an escape such as `\u0001`. */
+const maxJsonBytesPerChar = 6;
+/** Room for everything in a check_edit call besides the four arguments: the JSON-RPC envelope, the id, `_meta`. */
+const envelopeBytes = 1024 * 1024;
+
+/** The bytes a check_edit call with every argument at its maximum can take, fully escaped. */
+const checkEditMaxMessageBytes =
+  maxJsonBytesPerChar * (2 * checkEditMaxTextChars + checkEditMaxPathChars + checkEditMaxLanguageChars) + envelopeBytes;
+// Raising a field maximum (or lowering the message limit) must not advertise calls the server
+// then refuses as oversize: fail at load, where every test and every start notices.
+if (checkEditMaxMessageBytes > maxMessageBytes) {
+  throw new Error(`check_edit's argument limits need ${checkEditMaxMessageBytes} bytes, over the message limit of ${maxMessageBytes}`);
+}
+
+const characters = (count: number) => `${count.toLocaleString('en-US')} characters`;
+/** zod's own message ("Too big: expected string to have <=5000000 characters") reads as a schema bug to an agent. */
+const tooLong = (max: number) => ({ error: `longer than the limit of ${characters(max)}` });
+
 const CheckEditArgs = z
   .object({
-    path: z.string().min(1).describe('The file the edit is for, relative to the workspace. Picks the language; its content on disk is the default "before".'),
-    after: z.string().max(20_000_000).describe('The whole content of the file after the edit.'),
-    before: z.string().max(20_000_000).optional().describe('The whole content before the edit. Default: the file on disk (empty when it does not exist yet).'),
-    language: z.string().min(1).optional().describe('A VS Code language id (typescript, python, go, ...) to use instead of the one the file name gives.'),
+    path: z
+      .string()
+      .min(1)
+      .max(checkEditMaxPathChars, tooLong(checkEditMaxPathChars))
+      .describe('The file the edit is for, relative to the workspace. Picks the language; its content on disk is the default "before".'),
+    after: z
+      .string()
+      .max(checkEditMaxTextChars, tooLong(checkEditMaxTextChars))
+      .describe(`The whole content of the file after the edit, at most ${characters(checkEditMaxTextChars)}.`),
+    before: z
+      .string()
+      .max(checkEditMaxTextChars, tooLong(checkEditMaxTextChars))
+      .optional()
+      .describe(`The whole content before the edit, at most ${characters(checkEditMaxTextChars)}. Default: the file on disk (empty when it does not exist yet).`),
+    language: z
+      .string()
+      .min(1)
+      .max(checkEditMaxLanguageChars, tooLong(checkEditMaxLanguageChars))
+      .optional()
+      .describe('A VS Code language id (typescript, python, go, ...) to use instead of the one the file name gives.'),
   })
   .strict();
 
@@ -40,7 +91,7 @@ const CheckEditResult = z.object({ violations: z.array(ViolationJson) });
 export function createMcpServer(root: string, options: McpServerOptions = {}): McpServer {
   const absoluteRoot = path.resolve(root);
   const workspace = new Workspace(absoluteRoot);
-  const plans = options.plans ?? filePlanAccess(absoluteRoot);
+  const plans = options.plans ?? filePlanAccess(workspace);
   const guard = new Guard(); // one per server: it caches parsers
   const server = new McpServer(
     { name: 'plumbline', version },
@@ -105,11 +156,13 @@ function toolContext(workspace: Workspace, plans: PlanAccess, signal: AbortSigna
     plans,
     guard: unavailable('guarding an agent write'),
     checkpoint: unavailable('checkpointing'),
-    approve: unavailable('asking for approval'),
+    // Nobody can approve over MCP: a plan edit that needs approval (a protected path) is refused.
+    approve: async () => false,
     ask: unavailable('asking the user'),
     exec: unavailable('running commands'),
     hasUnsavedChanges: unavailable('checking unsaved changes'),
-    autoApproveEdits: false,
+    // Plan edits are what an MCP client is for; they follow the workspace's protected paths.
+    autoApproveEdits: true,
     allowedCommands: [],
     signal,
   };
@@ -118,7 +171,7 @@ function toolContext(workspace: Workspace, plans: PlanAccess, signal: AbortSigna
 /** The file's content on disk: the "before" of an edit; a file that does not exist yet is empty. */
 async function currentContent(absolute: string, relative: string): Promise<string> {
   try {
-    return await readFile(absolute, 'utf8');
+    return (await readRegularFile(absolute)).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return '';

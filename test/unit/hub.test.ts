@@ -8,7 +8,8 @@ import { filePlanAccess } from '../../engine/agent/plans';
 import type { RunEvent } from '../../engine/agent/run';
 import { Workspace } from '../../engine/agent/workspace';
 import { Guard, languageOfFile } from '../../engine/guard';
-import { findLock, HubClient, HubRequestError, startHub, type HubRunInfo, type RunningHub } from '../../engine/hub';
+import { findLock, HubClient, HubRequestError, startHub, type HubHost, type HubRunInfo, type RunningHub } from '../../engine/hub';
+import type { HubServerOptions } from '../../engine/hub/server';
 import type { Logger } from '../../engine/log';
 import { Ask, ClaimTask, ErrorCode, Heartbeat, ListTasks, NextTask, ReportEdit, SetTaskStatus, tokenHeader, type HubNotification } from '../../engine/protocol/hub';
 import { storeClass } from '../fixtures/storeClass';
@@ -59,6 +60,26 @@ describe('agent hub', () => {
     assert.ok(check(), what);
   };
   const planText = () => readFileSync(path.join(root, 'plans/tasks.md'), 'utf8');
+  const host = (): HubHost => {
+    const guard = new Guard();
+    return {
+      workspace: new Workspace(root),
+      plans: filePlanAccess(root),
+      engine,
+      guard: (file, before, after) => guard.checkEdit(before, after, languageOfFile(file.relative)),
+      beginRun: (run) => {
+        runs.push(run);
+        return { emit: (e) => events.push(e), ask: (q) => answer(q) };
+      },
+      workspaceFolders: [root],
+      log,
+    };
+  };
+  /** The same hub with other server options (limits a test needs lower or higher). */
+  const restart = async (options: Omit<HubServerOptions, 'log'>) => {
+    await running.close();
+    running = await startHub(host(), { lockDir, ...options });
+  };
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-hub-'));
@@ -73,22 +94,7 @@ describe('agent hub', () => {
     events = [];
     runs = [];
     answer = async () => 'use a Map';
-    const guard = new Guard();
-    running = await startHub(
-      {
-        workspace: new Workspace(root),
-        plans: filePlanAccess(root),
-        engine,
-        guard: (file, before, after) => guard.checkEdit(before, after, languageOfFile(file.relative)),
-        beginRun: (run) => {
-          runs.push(run);
-          return { emit: (e) => events.push(e), ask: (q) => answer(q) };
-        },
-        workspaceFolders: [root],
-        log,
-      },
-      { lockDir, rate: { perSecond: 50, burst: 50 } },
-    );
+    running = await startHub(host(), { lockDir, rate: { perSecond: 50, burst: 50 } });
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
@@ -297,6 +303,167 @@ describe('agent hub', () => {
       await agent.request(ClaimTask, { file: 'plans/tasks.md', id: 'T1' });
       await agent.close();
       await eventually(() => events.some((e) => e.type === 'result' && e.state === 'failed' && /gone went away/.test(String(e.error))), 'the run ends');
+    });
+  });
+
+  describe('hostile and racing clients', () => {
+    const fast = { perSecond: 100_000, burst: 100_000 };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const rpc = (id: number, method: string, params: Record<string, unknown> = {}) => JSON.stringify({ jsonrpc: '2.0', id, method, params });
+
+    const raw: WebSocket[] = [];
+    // A peer that does not read would hold up the hub's close for ws's 30 s close timeout.
+    afterEach(() => raw.splice(0).forEach((ws) => ws.terminate()));
+
+    /** A connection without HubClient, so the test decides when (and whether) it reads. */
+    const rawAgent = async (name: string) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${running.port}`, { headers: { [tokenHeader]: running.server.token } });
+      raw.push(ws);
+      ws.on('error', () => undefined); // writes after the hub hung up fail; that is the point
+      await new Promise((resolve) => ws.once('open', resolve));
+      const hello = new Promise((resolve) => ws.once('message', resolve));
+      ws.send(rpc(1, 'hello', { name }));
+      await hello;
+      return ws;
+    };
+
+    /** The hub's end of an agent's connection: what it sent, and the most it ever held unsent after a send. */
+    const watchServerSide = (name: string) => {
+      const session = running.server.sessions().find((s) => s.agent?.name === name);
+      assert.ok(session, `${name} is connected`);
+      const ws = (session as unknown as { ws: WebSocket }).ws;
+      const watched = { ws, sent: 0, unsent: 0, mostUnsent: 0, largest: 0, closed: false };
+      const send = ws.send.bind(ws);
+      ws.send = ((data: string) => {
+        send(data);
+        watched.sent++;
+        watched.unsent = ws.bufferedAmount;
+        watched.mostUnsent = Math.max(watched.mostUnsent, ws.bufferedAmount);
+        watched.largest = Math.max(watched.largest, Buffer.byteLength(data));
+      }) as typeof ws.send;
+      ws.once('close', () => (watched.closed = true));
+      return watched;
+    };
+
+    it('a client that sends but never reads is closed once its unsent answers pass the bound, logged; memory stays bounded and others are undisturbed', async function () {
+      this.timeout(30_000);
+      const bound = 64 * 1024;
+      const tasks = Array.from({ length: 2000 }, (_, i) => `- [ ] T${i + 1} A task with a title long enough to make the list of tasks large, number ${i + 1}\n`);
+      writeFileSync(path.join(root, 'plans/tasks.md'), `# Tasks\n\n${tasks.join('')}`);
+      await restart({ rate: fast, maxUnsentBytes: bound });
+      const reader = await connect('reader');
+      const silent = await rawAgent('silent');
+      const server = watchServerSide('silent');
+      let dispatched = 0;
+      const heartbeat = running.hub.heartbeat.bind(running.hub);
+      running.hub.heartbeat = (session) => {
+        if (session.agent?.name === 'silent') dispatched++;
+        return heartbeat(session);
+      };
+
+      // It reads nothing more: the answers fill the kernel's buffers, then wait in the hub.
+      silent.pause();
+      let id = 2;
+      while (server.unsent <= bound && id < 1000) {
+        const due = server.sent + 1;
+        silent.send(rpc(id++, 'tasks/list'));
+        await eventually(() => server.sent === due, 'the hub answers (into the socket)');
+        assert.equal((await reader.request(ListTasks, {})).plans[0].tasks.length, 2000, 'the reader is answered meanwhile');
+      }
+      assert.ok(server.unsent > bound, `the kernel took ${id - 2} answers and no more`);
+      assert.ok(!server.closed, 'no answer was due since');
+
+      // One frame whose answer is due at once, and behind it, in the same read, requests that
+      // must not be handled: the answer closes the connection.
+      silent.send(rpc(id++, 'no/such/method'));
+      for (let i = 0; i < 20; i++) silent.send(rpc(id++, 'heartbeat'));
+      await eventually(() => server.closed, 'the hub closes the connection that does not read');
+      await sleep(50);
+      assert.equal(dispatched, 0, 'nothing after the close is handled');
+
+      const warnings = log.lines.filter((l) => l.includes('did not read its answers'));
+      assert.equal(warnings.length, 1, `logged once:\n${log.lines.join('\n')}`);
+      const logged = /^warn Hub: silent \(#\d+\) did not read its answers: (\d+) bytes unsent, over the bound of 64 KiB; closed$/.exec(warnings[0]);
+      assert.ok(logged, warnings[0]);
+      assert.equal(Number(logged[1]), server.unsent, 'the bytes the hub held');
+      assert.ok(server.mostUnsent <= bound + server.largest, `never more than the bound and one answer unsent: ${server.mostUnsent} > ${bound} + ${server.largest}`);
+
+      assert.equal((await reader.request(ListTasks, {})).plans[0].tasks.length, 2000, 'the reader is still answered');
+      assert.ok((await reader.request(Heartbeat, {})).at > 0);
+    });
+
+    for (const count of [2, 5]) {
+      it(`${count} agents claiming one task at the same moment: exactly one wins each of 50 rounds, the others are told who`, async function () {
+        this.timeout(60_000);
+        await restart({ rate: fast });
+        const names = Array.from({ length: count }, (_, i) => `racer-${i + 1}`);
+        const agents = await Promise.all(names.map((name) => connect(name)));
+        const key = { file: 'plans/tasks.md', id: 'T1' };
+        for (let round = 1; round <= 50; round++) {
+          const outcomes = await Promise.allSettled(agents.map((a) => a.request(ClaimTask, key)));
+          const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+          assert.equal(won.length, 1, `round ${round}: ${won.length} agents won: ${won.map((i) => names[i]).join(', ')}`);
+          const winner = names[won[0]];
+          for (const outcome of outcomes) {
+            if (outcome.status === 'fulfilled') continue;
+            const err: unknown = outcome.reason;
+            assert.ok(err instanceof HubRequestError, String(err));
+            assert.equal(err.code, ErrorCode.claimed, err.message);
+            assert.equal(err.message, `T1 in plans/tasks.md is claimed by ${winner}`);
+          }
+          assert.match(planText(), /^- \[\/\] T1 Add a count method$/m, `round ${round}: in progress on disk`);
+          assert.deepEqual(running.hub.openRuns().map((r) => ({ agent: r.agentName, task: r.task })), [{ agent: winner, task: key }], `round ${round}: one run`);
+          await agents[won[0]].request(SetTaskStatus, { ...key, status: 'todo' });
+          assert.deepEqual(running.hub.openRuns(), [], `round ${round}: giving the task back ends the run`);
+          assert.match(planText(), /^- \[ \] T1 Add a count method$/m);
+        }
+        assert.equal(runs.length, 50, 'one run a round');
+        assert.ok(!log.lines.some((l) => l.startsWith('error')), log.lines.join('\n'));
+      });
+    }
+
+    it('two connections of one agent claiming one task at the same moment get the same run', async () => {
+      const key = { file: 'plans/tasks.md', id: 'T1' };
+      const [a, b] = await Promise.all([connect('twin'), connect('twin')]);
+      const [first, second] = await Promise.all([a.request(ClaimTask, key), b.request(ClaimTask, key)]);
+      assert.equal(first.runId, second.runId);
+      assert.equal(runs.length, 1);
+      assert.equal(second.task.status, 'in-progress');
+    });
+
+    it('a claim the plan refuses releases the task for the next claimant', async () => {
+      const key = { file: 'plans/tasks.md', id: 'T1' };
+      const plans = filePlanAccess(root);
+      let planWrite: (refusal?: Error) => void = () => undefined;
+      let writing = false;
+      await running.close();
+      running = await startHub(
+        {
+          ...host(),
+          plans: {
+            ...plans,
+            setStatus: async (file, id, status) => {
+              if (!writing) {
+                // The first write waits for the test, so the second claim comes while it is going.
+                writing = true;
+                const refusal = await new Promise<Error | undefined>((resolve) => (planWrite = resolve));
+                if (refusal) throw refusal;
+              }
+              return plans.setStatus(file, id, status);
+            },
+          },
+        },
+        { lockDir },
+      );
+      const [first, second] = await Promise.all([connect('first'), connect('second')]);
+      const refused = first.request(ClaimTask, key);
+      await eventually(() => writing, 'the first claim is writing the plan');
+      await rejects(second.request(ClaimTask, key), ErrorCode.claimed, /^T1 in plans\/tasks.md is claimed by first$/);
+      planWrite(new Error('the plan file is locked by a test'));
+      await rejects(refused, ErrorCode.planError, /locked by a test/);
+      assert.deepEqual(running.hub.openRuns(), [], 'a refused claim starts no run');
+      assert.equal((await second.request(ClaimTask, key)).task.status, 'in-progress', 'and holds no task');
+      assert.deepEqual(running.hub.openRuns().map((r) => r.agentName), ['second']);
     });
   });
 });

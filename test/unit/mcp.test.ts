@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { LineLimiter, requestIdIn } from '../../engine/cli/mcp';
+import { checkEditMaxLanguageChars, checkEditMaxPathChars, checkEditMaxTextChars, maxMessageBytes } from '../../engine/mcp/server';
 
 /** `plumbline mcp` as an MCP client sees it: the real CLI in a child process, spoken to over stdio. */
 const repo = path.resolve(__dirname, '../..');
@@ -221,6 +223,33 @@ describe('plumbline mcp (MCP server over stdio)', function () {
     assert.equal(planOnDisk(), unchanged);
     assert.equal(JSON.parse(text(await call('get_task', { file: 'PLAN.md', id: '3' }))).status, 'todo');
   });
+
+  it('advertises the check_edit limits it enforces', async () => {
+    const { tools } = await client.listTools();
+    const properties = tools.find((t) => t.name === 'check_edit')!.inputSchema.properties as Record<string, { maxLength?: number; description?: string }>;
+    assert.equal(properties.after.maxLength, checkEditMaxTextChars);
+    assert.equal(properties.before.maxLength, checkEditMaxTextChars);
+    assert.equal(properties.path.maxLength, checkEditMaxPathChars);
+    assert.equal(properties.language.maxLength, checkEditMaxLanguageChars);
+    assert.match(properties.after.description!, /at most 5,000,000 characters/);
+    assert.match(properties.before.description!, /at most 5,000,000 characters/);
+  });
+
+  it('takes check_edit at the maximum length, fully escaped, and refuses one character more', async function () {
+    this.timeout(60_000);
+    // U+0001 is the worst case: JSON writes each one as six bytes (\u0001).
+    const longest = '\u0001'.repeat(checkEditMaxTextChars);
+    const atMax = await call('check_edit', { path: 'notes.txt', before: longest, after: longest });
+    assert.ok(!atMax.isError, text(atMax));
+    assert.deepEqual(atMax.structuredContent, { violations: [] });
+    assert.equal(text(atMax), 'no violations');
+
+    const over = await call('check_edit', { path: 'notes.txt', before: longest, after: `${longest}x` });
+    assert.equal(over.isError, true);
+    assert.match(text(over), /-32602.*check_edit: longer than the limit of 5,000,000 characters at after/);
+    const plans = await call('list_plans');
+    assert.ok(!plans.isError && text(plans).includes('Ship the CLI'), text(plans));
+  });
 });
 
 describe('plumbline mcp (command line)', function () {
@@ -256,3 +285,143 @@ describe('plumbline mcp (command line)', function () {
     assert.equal(result.stderr, `plumbline: --workspace ${missing} is not a directory\n`);
   });
 });
+
+/** A check_edit call with every argument at its maximum and every character escaped fits in one message. */
+describe('plumbline mcp (message limits)', function () {
+  this.timeout(30_000);
+
+  it('fits the largest check_edit call, fully escaped, within the message limit', () => {
+    const longest = (n: number) => '\u0001'.repeat(n);
+    const message = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'x'.repeat(200),
+      method: 'tools/call',
+      params: {
+        name: 'check_edit',
+        arguments: { path: longest(checkEditMaxPathChars), after: longest(checkEditMaxTextChars), before: longest(checkEditMaxTextChars), language: longest(checkEditMaxLanguageChars) },
+        _meta: { progressToken: 'y'.repeat(200) },
+      },
+    });
+    assert.ok(Buffer.byteLength(message) <= maxMessageBytes, `${Buffer.byteLength(message)} bytes`);
+  });
+
+  it('finds the request id at the top of an oversize message, not inside its arguments', () => {
+    const id = (head: string) => requestIdIn(Buffer.from(head));
+    assert.equal(id('{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"arguments":{"after":"xx'), 7);
+    assert.equal(id('{ "id" : "run-1", "jsonrpc":"2.0"'), 'run-1');
+    assert.equal(id('{"jsonrpc":"2.0","method":"tools/call","params":{"name":"get_task","arguments":{"id":"2","after":"'), null);
+    assert.equal(id('{"method":"tools/call","params":{"arguments":{"after":"\\"id\\":3, '), null);
+    assert.equal(id('{"jsonrpc":"2.0","id":12'), null, 'a number cut off by the end of the head');
+    assert.equal(id('{"id":"a\\x","method":"x"'), null, 'an id that is no JSON string');
+    assert.equal(id('not json at all'), null);
+  });
+
+  it('passes lines within the limit whole, however they are split, and drops longer ones', async () => {
+    const oversize: [number, string][] = [];
+    const limiter = new LineLimiter(10, (size, head) => oversize.push([size, head.toString()]));
+    const out: string[] = [];
+    limiter.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+    const done = new Promise((resolve) => limiter.on('end', resolve));
+    for (const chunk of ['{"a":1}\n{"b"', ':2}\n0123456789', 'abcdef', 'ghij\n\n0123456789\n', 'no newline']) limiter.write(Buffer.from(chunk));
+    limiter.end();
+    await done;
+    assert.deepEqual(out, ['{"a":1}\n', '{"b":2}\n', '\n', '0123456789\n']);
+    assert.deepEqual(oversize, [[16, '0123456789abcdef']], 'reported once, when it went over');
+  });
+
+  it('answers an oversize line with an error for its id, discards it as it arrives, and goes on serving', async function () {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-mcp-big-'));
+    writeFileSync(path.join(dir, 'PLAN.md'), plan);
+    const server = new RawServer(dir);
+    try {
+      await server.initialize();
+      const before = server.peakMemoryBytes();
+      const answer = server.answer('huge-1');
+      // Four times the limit: a server that kept the whole line would grow by all of it.
+      const size = maxMessageBytes * 4;
+      await server.writeLine('{"jsonrpc":"2.0","id":"huge-1","method":"tools/call","params":{"name":"check_edit","arguments":{"path":"a.ts","after":"', size);
+      const refused = (await answer) as { error: { code: number; message: string } };
+      assert.equal(refused.error.code, -32600);
+      assert.match(refused.error.message, /^the message is \d+ bytes \(or more\), over the limit of 64 MiB/);
+
+      const next = (await server.request('tools/call', { name: 'next_task', arguments: {} })) as { result: CallToolResult };
+      assert.equal(JSON.parse(text(next.result)).id, '2');
+      assert.match(server.stderr, /discarded a message of \d+ bytes or more \(id "huge-1"\): over the limit of 64 MiB/);
+      // Up to the limit is held while the line might still be legal; past it nothing more is.
+      const after = server.peakMemoryBytes();
+      if (before !== undefined && after !== undefined) {
+        assert.ok(after - before < 2 * maxMessageBytes, `peak memory grew by ${Math.round((after - before) / 2 ** 20)} MiB`);
+      }
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** `plumbline mcp` spoken to in raw lines, for what an SDK client cannot send. */
+class RawServer {
+  stderr = '';
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting = new Map<string | number, (message: unknown) => void>();
+  private pending = '';
+  private nextId = 1;
+
+  constructor(dir: string) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'engine/cli/bin.ts', 'mcp', '--workspace', dir], { cwd: repo });
+    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.child.stdout.on('data', (chunk: Buffer) => this.read(chunk.toString()));
+  }
+
+  async initialize(): Promise<void> {
+    await this.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } });
+    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  }
+
+  request(method: string, params: unknown): Promise<unknown> {
+    const id = this.nextId++;
+    const answer = this.answer(id);
+    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+    return answer;
+  }
+
+  answer(id: string | number): Promise<unknown> {
+    return new Promise((resolve) => this.waiting.set(id, resolve));
+  }
+
+  /** Writes `start`, then filler up to `size` bytes, then the line's end, in chunks as the pipe takes them. */
+  async writeLine(start: string, size: number): Promise<void> {
+    const chunk = Buffer.alloc(1024 * 1024, 'a');
+    await this.write(Buffer.from(start));
+    for (let written = start.length; written < size; written += chunk.length) await this.write(chunk);
+    await this.write(Buffer.from('"}}}\n'));
+  }
+
+  /** The child's peak resident memory, where /proc tells it. */
+  peakMemoryBytes(): number | undefined {
+    const status = `/proc/${this.child.pid}/status`;
+    if (!existsSync(status)) return undefined;
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(status, 'utf8'));
+    return kb ? Number(kb[1]) * 1024 : undefined;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.stdin.end();
+    });
+  }
+
+  private write(bytes: Buffer): Promise<void> {
+    return new Promise((resolve) => (this.child.stdin.write(bytes) ? resolve() : this.child.stdin.once('drain', resolve)));
+  }
+
+  private read(chunk: string): void {
+    const lines = (this.pending + chunk).split('\n');
+    this.pending = lines.pop()!;
+    for (const line of lines) {
+      const message = JSON.parse(line) as { id?: string | number };
+      if (message.id !== undefined) this.waiting.get(message.id)?.(message);
+    }
+  }
+}

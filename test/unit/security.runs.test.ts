@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { AgentEngine } from '../../engine/agent/engine';
 import { agentEnvironment, execCommand } from '../../engine/agent/exec';
 import { filePlanAccess } from '../../engine/agent/plans';
@@ -11,6 +13,8 @@ import type { RunEvent } from '../../engine/agent/run';
 import { agentTools } from '../../engine/agent/tools';
 import { Workspace } from '../../engine/agent/workspace';
 import { Guard, languageOfFile } from '../../engine/guard';
+import { Hub, type Session } from '../../engine/hub';
+
 import { reply, startProviderServer, type ProviderServer } from '../fixtures/providerServer';
 import { toolHarness } from '../fixtures/toolContext';
 
@@ -131,6 +135,23 @@ describe('runs, commands and writers under attack', function () {
       assert.deepEqual(doneTasks(), tasks);
     });
 
+    it('a lock left by a killed writer is taken over; a live one is waited for', async () => {
+      writeFileSync(file('tasks.md'), plan);
+      const lock = file('.tasks.md.plumbline-lock');
+      writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname() }));
+      await filePlanAccess(ws).setStatus('tasks.md', 'T001', 'done');
+      assert.deepEqual(doneTasks(), ['T001']);
+      assert.equal(existsSync(lock), false);
+      writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: os.hostname() }));
+      const waiting = filePlanAccess(ws).setStatus('tasks.md', 'T002', 'done');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(doneTasks(), ['T001'], 'it waits while the holder lives');
+      rmSync(lock);
+      await waiting;
+      assert.deepEqual(doneTasks(), ['T001', 'T002']);
+      assert.deepEqual(readdirSync(ws), ['tasks.md'], 'no lock or temp file left behind');
+    });
+
     it('twenty writers at once, half in this process and half as `plumbline plans set-status` processes: every success landed', async () => {
       writeFileSync(file('tasks.md'), plan);
       const plans = filePlanAccess(ws);
@@ -145,6 +166,69 @@ describe('runs, commands and writers under attack', function () {
       for (const f of failed) assert.match(f.error, /being edited by another program/, 'a failure says why');
       assert.deepEqual(doneTasks(), outcomes.filter((o) => o.ok).map((o) => o.t), 'each success is on disk');
       assert.equal(failed.length, 0, JSON.stringify(failed));
+    });
+  });
+
+  describe('the hub and MCP as writers', () => {
+    const tasks = Array.from({ length: 20 }, (_, i) => `T${String(i + 1).padStart(3, '0')}`);
+
+    const hubFor = () => {
+      const workspace = new Workspace(ws);
+      const guard = new Guard();
+      const hub = new Hub({
+        workspace,
+        plans: filePlanAccess(workspace),
+        engine: new AgentEngine(),
+        guard: (target, before, after) => guard.checkEdit(before, after, languageOfFile(target.relative)),
+        beginRun: () => ({ emit: () => undefined, ask: async () => '' }),
+        workspaceFolders: [ws],
+        log: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      });
+      const session = (): Session => ({ id: 1, agent: undefined, notify: () => undefined });
+      return { hub, session };
+    };
+
+    it('twenty status changes at once, ten through a `plumbline mcp` process and ten through the hub, all land', async () => {
+      writeFileSync(file('tasks.md'), `# Plan\n\n${tasks.map((t) => `- [ ] ${t} Step ${t}`).join('\n')}\n`);
+      const { hub, session } = hubFor();
+      const agent = session();
+      await hub.hello(agent, { name: 'hub-agent', version: '1' });
+      const client = new Client({ name: 'race', version: '1.0.0' });
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', '--workspace', ws], env: { ...process.env, HOME: home } as Record<string, string>, stderr: 'ignore' }));
+      try {
+        const outcomes = await Promise.all(
+          tasks.map(async (t, i) => {
+            if (i % 2) return hub['tasks/setStatus'](agent, { file: 'tasks.md', id: t, status: 'done' }).then(() => true);
+            const result = (await client.callTool({ name: 'set_task_status', arguments: { file: 'tasks.md', id: t, status: 'done' } })) as { isError?: boolean };
+            return !result.isError;
+          }),
+        );
+        assert.deepEqual(outcomes, tasks.map(() => true));
+        const text = readFileSync(file('tasks.md'), 'utf8');
+        assert.deepEqual(tasks.filter((t) => !text.includes(`- [x] ${t} `)), []);
+      } finally {
+        await client.close();
+        hub.close();
+      }
+    });
+
+    it('the hub refuses to claim or change a plan on a protected path, and allows a plan folder', async () => {
+      mkdirSync(file('.cursor/plans'), { recursive: true });
+      const checklist = '# Plan\n\n- [ ] T001 First\n';
+      writeFileSync(file('AGENTS.md'), checklist);
+      writeFileSync(file('.cursor/plans/a.plan.md'), checklist);
+      const { hub, session } = hubFor();
+      const agent = session();
+      await hub.hello(agent, { name: 'hub-agent', version: '1' });
+      try {
+        await assert.rejects(hub['tasks/claim'](agent, { file: 'AGENTS.md', id: 'T001' }), /AGENTS\.md is a protected path; it needs a person's approval/);
+        await assert.rejects(hub['tasks/setStatus'](agent, { file: 'AGENTS.md', id: 'T001', status: 'done' }), /protected path/);
+        assert.equal(readFileSync(file('AGENTS.md'), 'utf8'), checklist);
+        await hub['tasks/claim'](agent, { file: '.cursor/plans/a.plan.md', id: 'T001' });
+        assert.match(readFileSync(file('.cursor/plans/a.plan.md'), 'utf8'), /- \[\/\] T001/);
+      } finally {
+        hub.close();
+      }
     });
   });
 
