@@ -2,6 +2,7 @@ import { open, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { makeFoldersWithin, writeFileAtomic, type WriteOptions } from './atomicWrite';
+import { isProcessRunning } from '../processes';
 import { describeFsError } from './errors';
 import { readRegularFile } from './readFile';
 
@@ -88,7 +89,7 @@ async function lockAcrossProcesses(key: string, file: string): Promise<() => Pro
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot lock ${file} for editing: ${describeFsError(err)}`);
     }
     const holder = await readHolder(lockPath);
-    if (holder ? holder.host === me.host && !isRunning(holder.pid) : await isAbandoned(lockPath)) {
+    if (holder ? holder.host === me.host && !isProcessRunning(holder.pid) : await isAbandoned(lockPath)) {
       await unlink(lockPath).catch(() => undefined);
       continue;
     }
@@ -111,13 +112,4 @@ async function readHolder(lockPath: string): Promise<Holder | undefined> {
 async function isAbandoned(lockPath: string): Promise<boolean> {
   const info = await stat(lockPath).catch(() => undefined);
   return info !== undefined && Date.now() - info.mtimeMs > 10_000;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

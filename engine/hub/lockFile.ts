@@ -2,6 +2,7 @@ import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isProcessRunning } from '../processes';
 import { LockFile } from '../protocol/hub';
 import { writeFileAtomic } from '../fs';
 
@@ -38,16 +39,6 @@ export function removeLockSync(file: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function readLock(file: string): Promise<LockFile | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
@@ -72,14 +63,14 @@ async function locks(dir: string): Promise<{ file: string; lock: LockFile }[]> {
 
 /** Lock files whose process is gone. A file that is not a lock of ours is left alone. */
 export async function removeStaleLocks(dir: string): Promise<number> {
-  const stale = (await locks(dir)).filter(({ lock }) => !isAlive(lock.pid));
+  const stale = (await locks(dir)).filter(({ lock }) => !isProcessRunning(lock.pid));
   for (const { file } of stale) await rm(file, { force: true });
   return stale.length;
 }
 
 /** Hubs whose process is alive. */
 export async function liveLocks(dir: string): Promise<LockFile[]> {
-  return (await locks(dir)).filter(({ lock }) => isAlive(lock.pid)).map(({ lock }) => lock);
+  return (await locks(dir)).filter(({ lock }) => isProcessRunning(lock.pid)).map(({ lock }) => lock);
 }
 
 /** Thrown when no hub can be found: the message says what to do. */
@@ -96,7 +87,7 @@ export async function findLock(options: { dir?: string; port?: number; cwd: stri
   if (options.port !== undefined) {
     const lock = await readLock(lockPath(dir, options.port));
     if (!lock) throw new NoHubError(`no Plumbline hub lock file for port ${options.port} in ${dir}`);
-    if (!isAlive(lock.pid)) throw new NoHubError(`the Plumbline hub on port ${options.port} is not running any more (its process ${lock.pid} is gone)`);
+    if (!isProcessRunning(lock.pid)) throw new NoHubError(`the Plumbline hub on port ${options.port} is not running any more (its process ${lock.pid} is gone)`);
     return lock;
   }
   const cwd = path.resolve(options.cwd);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
+import { isProcessRunning } from '../processes';
 import { z } from 'zod';
 
 /**
@@ -98,14 +99,7 @@ async function takeOver(lockPath: string, staleText: string): Promise<void> {
 function isLive(holder: LockOwner): boolean {
   // A pid on another machine (a shared network folder) cannot be checked: assume it is alive.
   if (holder.host !== os.hostname()) return true;
-  if (holder.pid === process.pid) return true;
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to another user.
-    return code(err) !== 'ESRCH';
-  }
+  return holder.pid === process.pid || isProcessRunning(holder.pid);
 }
 
 async function abandoned(lockPath: string): Promise<boolean> {

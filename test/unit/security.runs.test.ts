@@ -283,6 +283,22 @@ describe('runs, commands and writers under attack', function () {
       assert.ok(!events.some((e) => e.type === 'tool-result' && /^long\.txt/.test(String(e.content))), 'the search never finished');
     });
 
+    it('"Undo this run" gives back the exact bytes of a Latin-1 file, and deletes what the run created', async () => {
+      const latin1 = Buffer.from('caf\xe9\nline two\n', 'latin1');
+      writeFileSync(file('menu.txt'), latin1);
+      server.script(
+        reply.toolCalls([call('edit_file', { path: 'menu.txt', oldText: 'line two', newText: 'line 2' })]),
+        reply.toolCalls([call('write_file', { path: 'notes/new.txt', content: 'new\n' })]),
+        reply.toolCalls([call('finish', { success: true, summary: 'edited' })]),
+      );
+      const { run, result } = startRun('edit');
+      assert.equal((await result).state, 'done');
+      assert.deepEqual(readFileSync(file('menu.txt')), Buffer.from('caf\xe9\nline 2\n', 'latin1'));
+      await run.undo();
+      assert.deepEqual(readFileSync(file('menu.txt')), latin1);
+      assert.equal(existsSync(file('notes/new.txt')), false);
+    });
+
     it('a command that never ends is killed by Stop and the run ends stopped', async () => {
       server.script(reply.toolCalls([call('run_command', { command: 'sleep 600 & sleep 600; wait' })]));
       const { run, result, toolCalled } = startRun('sleep', true);

@@ -53,8 +53,9 @@ async function writeGuarded(ctx: ToolContext, requested: string, change: Change)
         outcome = { isError: true, content: `${after.error} (the file changed while the edit waited)` };
         return undefined;
       }
-      if (ctx.signal.aborted) throw new Error('the run was stopped before the edit was written');
       const violations = await ctx.guard(target.relative, before?.text ?? '', decodeText(after).text);
+      // Stop answered the call already: nothing is written after it.
+      if (ctx.signal.aborted) throw new Error('the run was stopped before the edit was written');
       await ctx.checkpoint(target.absolute, bytes);
       outcome = written(target, before === null, violations);
       return after;

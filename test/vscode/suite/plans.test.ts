@@ -122,7 +122,11 @@ describe('Plans in a real VS Code', () => {
     const progress = await runner.eventually(async () => {
       const texts = await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/table.md"] [data-progress]');
       return texts.length ? texts : undefined;
-    }, 'the board to render the plans');
+    }, 'the board to render the plans').catch(async (err: Error) => {
+      // What the board showed instead tells a slow board from a wrong one.
+      const shown = await runner.webviewTexts(plansBoardTitle, 'body').catch(() => ['(no board)']);
+      throw new Error(`${err.message}; the board shows: ${shown.join(' ').replace(/\s+/g, ' ').slice(0, 2000)}`);
+    });
     assert.deepEqual(progress, ['3/8 done']);
     assert.deepEqual(await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/header-block.md"] [data-progress]'), ['6/15 done']);
     const groups = await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/task-heading.md"] [data-group] h3');
