@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readRegularFile } from '../engine/fs';
+import { readRegularFile, resolvesWithin } from '../engine/fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -70,7 +70,8 @@ export class GuardService {
   async changedOnDisk(uri: string): Promise<void> {
     const file = toPath(uri);
     if (!file) return;
-    const after = await readText(file);
+    // A link in the workspace that leads out is not this workspace's file: never read.
+    const after = (await resolvesWithin(file, this.folders)) ? await readText(file) : undefined;
     if (after === undefined) {
       this.baselines.delete(uri);
       this.clear(uri);

@@ -2,6 +2,7 @@ import { type Connection, type TextDocuments } from 'vscode-languageserver/node'
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import path from 'node:path';
+import { resolvesWithin } from '../engine/fs';
 import type { Logger } from '../engine/log';
 import { isPlan, loadPlans, parsePlan, planFilter, PlanIndex, readPlanDocument, type PlanDocument, type PlanFilter } from '../engine/plans';
 import { PlansChangedNotification } from '../engine/protocol/lsp';
@@ -87,6 +88,11 @@ export class PlanService {
   }
 
   private async readFromDisk(file: string): Promise<void> {
+    // A link in the workspace that leads out is not a plan of this workspace: never read.
+    if (!(await resolvesWithin(file, this.folders))) {
+      this.index.delete(file);
+      return;
+    }
     try {
       const { doc, editable } = await readPlanDocument(file);
       if (editable) this.readOnly.delete(file);

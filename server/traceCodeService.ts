@@ -1,4 +1,4 @@
-import { readRegularFile } from '../engine/fs';
+import { readRegularFile, resolvesWithin } from '../engine/fs';
 import path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -167,6 +167,11 @@ export class TraceCodeService {
   }
 
   private async readFromDisk(file: string): Promise<void> {
+    // A link in the workspace that leads out holds no site of this workspace: never read.
+    if (!(await resolvesWithin(file, this.folders))) {
+      this.setSites(file, []);
+      return;
+    }
     try {
       this.setSites(file, findSites((await readRegularFile(file)).toString('utf8'), this.config));
     } catch (err) {

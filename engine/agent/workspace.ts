@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { isWithin } from '../fs';
 
 /**
  * Paths an agent may never write without a person's explicit approval (SPEC §4): editor and
@@ -103,7 +104,7 @@ export class Workspace {
     });
     const lexical = path.resolve(root, requested);
     const absolute = await realpathOfNearest(lexical);
-    if (absolute !== root && !absolute.startsWith(root + path.sep)) {
+    if (!isWithin(root, absolute)) {
       throw new PathError(`"${requested}" is outside the workspace${absolute !== lexical ? ' (through a symbolic link)' : ''}; only files under the workspace folder can be used`);
     }
     const relative = path.relative(root, absolute).split(path.sep).join('/');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isWithin } from './confine';
 import { describeFsError } from './errors';
 
 export interface WriteOptions {
@@ -82,7 +83,7 @@ export async function makeFoldersWithin(root: string, folder: string): Promise<s
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new WriteError(`cannot create the folder ${next}: ${describeFsError(err)}`);
     }
     const real = await realpath(next);
-    if (real !== root && !real.startsWith(root + path.sep)) throw new WriteError(`cannot create the folder ${next}: it leads outside the workspace (through a symbolic link)`);
+    if (!isWithin(root, real)) throw new WriteError(`cannot create the folder ${next}: it leads outside the workspace (through a symbolic link)`);
     if (!(await stat(real)).isDirectory()) throw new WriteError(`cannot create the folder ${next}: a file of that name is in the way`);
     current = real;
   }

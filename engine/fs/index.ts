@@ -1,4 +1,5 @@
 export { removeStaleTempFiles, tempPathFor, writeFileAtomic, WriteError, type WriteOptions } from './atomicWrite';
+export { isWithin, resolvesWithin } from './confine';
 export { describeFsError } from './errors';
 export { editFile, withFileLock } from './fileLock';
 export { readRegularFile, SpecialFileError } from './readFile';

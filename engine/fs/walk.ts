@@ -1,5 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isWithin } from './confine';
 
 export interface WalkEntry {
   /** The path as walked: a link keeps its own name. */
@@ -57,7 +58,7 @@ async function* walkFolder(root: string, start: string, folder: string, options:
 async function isFileInside(root: string, link: string): Promise<boolean> {
   try {
     const real = await realpath(link);
-    if (real !== root && !real.startsWith(root + path.sep)) return false;
+    if (!isWithin(root, real)) return false;
     return (await stat(real)).isFile();
   } catch {
     return false;
