@@ -99,6 +99,16 @@ function styled(previous: string, word: string, defaultSeparator: string): strin
   return out;
 }
 
+/**
+ * The mark a file uses for boxes in progress: Kiro writes `[-]`, others `[~]` or `[/]`; the one
+ * the file uses most, `/` in a file that has none yet.
+ */
+function inProgressMark(doc: PlanDocument): string {
+  const counts = new Map<string, number>();
+  for (const b of doc.checkboxes) if ('-~/'.includes(b.mark)) counts.set(b.mark, (counts.get(b.mark) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '/';
+}
+
 function stripSymbols(text: string): string {
   return text.replace(/\([^)]*\)/g, '').replace(/[^\p{L}\s_-]/gu, '').trim();
 }
@@ -108,7 +118,7 @@ function replace(span: { start: number; end: number }, newText: string): TextEdi
 }
 
 function checklistStatus(doc: PlanDocument, task: PlanTask, status: Status): EditResult {
-  const marks: Partial<Record<Status, string>> = { todo: ' ', 'in-progress': '/', done: doneMark(doc) };
+  const marks: Partial<Record<Status, string>> = { todo: ' ', 'in-progress': inProgressMark(doc), done: doneMark(doc) };
   const mark = marks[status];
   if (mark === undefined) {
     return { ok: false, error: `a checkbox can say todo ([ ]), in progress ([/]) or done ([x]), not ${status}` };

@@ -132,6 +132,30 @@ export function parseDependencyList(value: string): string[] {
   const inner = text.replace(/^\[/, '').replace(/\]$/, '');
   return inner
     .split(/\s*(?:,|;|\]\s*\[)\s*/)
-    .map((part) => part.replace(/^\[|\]$/g, '').replace(/^`|`$/g, '').replace(/^task\s+/i, '').trim())
-    .filter((part) => part.length > 0 && !/^none$/i.test(part));
+    .map((part) =>
+      part
+        .replace(/^\[|\]$/g, '')
+        .replace(/^`|`$/g, '')
+        .replace(/^(?:task|phase|story)\s+/i, '')
+        // A status glyph after an id says the dependency is done (`12 ✓`): not part of the id.
+        .replace(/\s*[✓✔✅☑✗✘❌⏳🔄]+\s*$/u, '')
+        .trim(),
+    )
+    .filter((part) => part.length > 0 && !/^none$/i.test(part))
+    .flatMap(expandRange);
+}
+
+/**
+ * `1.1-1.11` → 1.1 … 1.11, `T001-T004` → T001 … T004 (zero padding kept), `3-5` → 3, 4, 5: a
+ * range of ids sharing everything but a last number. Anything else (a slug with dashes) stays.
+ */
+function expandRange(part: string): string[] {
+  const m = /^([A-Za-z]*-?(?:\d+\.)*)(\d+)\s*(?:-|–|—|\.\.)\s*\1?(\d+)$/.exec(part);
+  if (!m) return [part];
+  const [, prefix, fromText, toText] = m;
+  const from = Number(fromText);
+  const to = Number(toText);
+  if (!(to > from) || to - from > 200) return [part];
+  const width = fromText.startsWith('0') ? fromText.length : 0;
+  return Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(width, '0')}`);
 }

@@ -73,9 +73,12 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   const headingTasks = readHeadingTasks(lines, structure, ends, problems);
   const owners = ownerByLine(headingTasks, lines.length);
   tasks.push(...headingTasks);
+  // A To-dos section mirrors heading tasks: it is one only when its boxes name tasks ("Task 12"),
+  // never because of its heading alone (a `# TODO` file is a checklist of tasks of its own).
   const todoSections = structure.headings
     .filter((h) => /^to-?dos?\b/i.test(h.text))
-    .map((h) => ({ start: h.line, end: ends.get(h.line)! }));
+    .map((h) => ({ start: h.line, end: ends.get(h.line)! }))
+    .filter((s) => structure.items.some((item) => item.box && item.line > s.start && item.line <= s.end && namesTask.test(item.text)));
 
   const checkboxes: Checkbox[] = [];
   const todoLines: TodoLine[] = [];
@@ -97,7 +100,7 @@ function parseOrThrow(file: string, text: string): PlanDocument {
       });
     }
     if (todoSections.some((s) => item.line > s.start && item.line <= s.end)) {
-      const m = /\bTask\s+#?([\w.-]*\w)/i.exec(item.text);
+      const m = namesTask.exec(item.text);
       todoLines.push({ line: item.line, taskId: m ? m[1] : null, box });
       continue;
     }
@@ -251,6 +254,9 @@ function toCheckbox(item: ListItem): Checkbox {
   return { line: item.line, offset: item.box!.offset, mark, done: mark === 'x' || mark === 'X', text: item.text.trim() };
 }
 
+/** A To-dos line names its task: `Complete Task 12: ...`, `Task 47: ...`. */
+const namesTask = /\bTask\s+#?([\w.-]*\d[\w.-]*)/i;
+
 const boxTexts: Record<string, string> = { ' ': '[ ]', x: '[x]', X: '[X]' };
 
 const explicitId = /^(?:([A-Z]{1,6}-?\d+)\b|(\d+(?:\.\d+)+)\.?(?=\s)|(\d+)\.(?=\s))\s*/;
@@ -262,8 +268,12 @@ function checklistTask(
   box: Checkbox,
   place: { position: number; section: string | null; parent: PlanTask | undefined },
 ): PlanTask {
-  let text = box.text;
   const metadata: Record<string, string> = {};
+  // The title runs to the end of the item's paragraph; a note line in it (`_Requirements: 1.2_`)
+  // is metadata, not title.
+  const wrapped = item.continuation.filter((line) => !readNote(line, metadata, []));
+  let text = [box.text, ...wrapped].join(' ');
+  if (item.box?.optional) metadata.optional = 'true';
   const idMatch = explicitId.exec(text);
   let id: string | null = null;
   if (idMatch) {
@@ -274,6 +284,18 @@ function checklistTask(
     metadata.parallel = 'true';
     text = text.replace(/^\[P\]\s*/, '');
   }
+  // spec-kit's user-story marker: `T012 [P] [US1] Title`.
+  const story = /^\[((?:US|S)\d+)\]\s*/i.exec(text);
+  if (story) {
+    metadata.story = story[1];
+    text = text.slice(story[0].length);
+  }
+  // Prose dependencies, `(depends on T010, T011)` or `Depends: T001`, leave the title.
+  const dependencies: string[] = [];
+  text = text.replace(/\s*\(\s*(?:depends on|depends|after|requires|blocked by)\s*:?\s*([^)]*)\)|\s*\bDepends(?: on)?:\s*((?:[A-Za-z]*-?[\d.]+[\s,]*(?:and\s+)?)+)$/gi, (_all, inParens: string | undefined, trailing: string | undefined) => {
+    dependencies.push(...parseDependencyList((inParens ?? trailing ?? '').replace(/\s+and\s+/gi, ', ').replace(/\btasks?\s+/gi, '')));
+    return '';
+  });
   let effort: string | null = null;
   const size = /^\*\*(XXS|XS|S|M|L|XL|XXL)\*\*\s*[-–—:]?\s*/.exec(text);
   if (size) {
@@ -294,7 +316,7 @@ function checklistTask(
     status,
     rawStatus: boxTexts[mark] ?? `[${mark}]`,
     priority: null,
-    dependencies: [],
+    dependencies,
     dialect: 'checklist',
     line: item.line,
     startLine: item.line,
@@ -330,11 +352,18 @@ function readChecklistNotes(structure: Structure, tasks: Map<ListItem, PlanTask>
     if (item.box || !item.parent) continue;
     const task = tasks.get(item.parent);
     if (!task) continue;
-    const m = /^_?\s*(requirements?|depends(?: on)?|dependencies)\s*:\s*(.*?)\s*_?\s*$/i.exec(item.text.trim());
-    if (!m) continue;
-    if (/^req/i.test(m[1])) task.metadata = { ...task.metadata, requirements: m[2] };
-    else task.dependencies.push(...parseDependencyList(m[2]));
+    const metadata = { ...task.metadata };
+    if (readNote(item.text, metadata, task.dependencies)) task.metadata = metadata;
   }
+}
+
+/** Reads a note line into metadata (requirements) or dependencies; false when the line is no note. */
+function readNote(text: string, metadata: Record<string, string>, dependencies: string[]): boolean {
+  const m = /^_?\s*(requirements?|depends(?: on)?|dependencies)\s*:\s*(.*?)\s*_?\s*$/i.exec(text.trim());
+  if (!m) return false;
+  if (/^req/i.test(m[1])) metadata.requirements = m[2];
+  else dependencies.push(...parseDependencyList(m[2]));
+  return true;
 }
 
 export function slug(text: string): string {

@@ -20,10 +20,12 @@ export interface ListItem {
   /** 0 for a top-level item. */
   depth: number;
   parent: ListItem | null;
-  /** The checkbox right after the marker, if the item has one. */
-  box: { mark: string; offset: number } | null;
+  /** The checkbox right after the marker, if the item has one (`optional`: Kiro's `[ ]*`). */
+  box: { mark: string; offset: number; optional: boolean } | null;
   /** The item's first-line text after the marker (and the box). */
   text: string;
+  /** The other lines of the item's first paragraph (a title wrapped over several lines), trimmed. */
+  continuation: string[];
   /** Offset of that text in the whole file. */
   textStart: number;
 }
@@ -55,7 +57,10 @@ const md = new MarkdownIt('default', { html: true });
 // tells a plan reader nothing it needs.
 md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text_join']);
 
-const itemStart = /^([ \t]*(?:>[ \t]?)*[ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(?:\[([^\]\r\n])\](?=[ \t]|$)[ \t]*)?/;
+// A box holds a space, x or X (GFM), or a mark people use for other states (`-`, `~`, `/`, `?`,
+// `!`, ...); never another letter or a digit: `- [P] tasks = different files` is a legend and
+// `- [1] note` a reference. Kiro writes an optional task as `- [ ]* 3.2 ...`.
+const itemStart = /^([ \t]*(?:>[ \t]?)*[ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(?:\[([ xX]|[^\]\r\nA-Za-z0-9])\](\*)?(?=[ \t]|$)[ \t]*)?/;
 
 export function readStructure(text: string, lines: readonly Line[]): Structure {
   const tokens = md.parse(text, {});
@@ -86,6 +91,10 @@ export function readStructure(text: string, lines: readonly Line[]): Structure {
       case 'paragraph_open': {
         const block = { startLine: map![0], lastLine: map![1] - 1 };
         structure.paragraphs.push(block);
+        const item = openItems.at(-1);
+        if (item && block.startLine === item.line && block.lastLine > item.line) {
+          for (let l = item.line + 1; l <= block.lastLine; l++) item.continuation.push(lines[l].text.replace(/^[ \t]*(?:>[ \t]?)*/, '').trim());
+        }
         if (lastHeading !== null && openItems.length === 0) structure.paragraphAfterHeading.set(lastHeading, block);
         break;
       }
@@ -137,7 +146,7 @@ function readItem(lines: readonly Line[], first: number, last: number, open: Lis
     textOffset = m[0].length;
     if (m[4] !== undefined) {
       const boxAt = m[1].length + m[2].length + m[3].length + 1;
-      box = { mark: m[4], offset: line.start + boxAt };
+      box = { mark: m[4], offset: line.start + boxAt, optional: m[5] !== undefined };
     }
   }
   return {
@@ -148,6 +157,7 @@ function readItem(lines: readonly Line[], first: number, last: number, open: Lis
     box,
     text: line.text.slice(textOffset),
     textStart: line.start + textOffset,
+    continuation: [],
   };
 }
 

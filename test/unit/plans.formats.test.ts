@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { applyEdits, parsePlan, PlanIndex, setStatus, toggleCheckbox, type PlanDocument, type PlanTask, type Status } from '../../engine/plans';
+
+/**
+ * The formats planning tools write (issue 12), on fixtures written for Plumbline in each format
+ * (test/fixtures/plan-formats): what a careful reader sees, and edits that give back the same
+ * bytes when undone by the opposite edit.
+ */
+const root = path.resolve(__dirname, '../fixtures/plan-formats');
+const read = (relative: string): PlanDocument => parsePlan(path.join(root, relative), readFileSync(path.join(root, relative), 'utf8'));
+const byId = (doc: PlanDocument, id: string): PlanTask => {
+  const task = doc.tasks.find((t) => t.id === id);
+  assert.ok(task, `no task ${id} in ${doc.file}: ${doc.tasks.map((t) => t.id).join(', ')}`);
+  return task;
+};
+const statuses = (doc: PlanDocument) => doc.tasks.map((t) => `${t.id} ${t.status}`);
+const problems = (doc: PlanDocument) => {
+  const index = new PlanIndex();
+  index.set(doc);
+  return index.problems(doc.file).map((p) => p.code);
+};
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? allFiles(full) : [path.relative(root, full)];
+  });
+}
+
+describe('plan formats of planning tools', () => {
+  it('Kiro tasks.md: numbered boxes from 0, [-] in progress (and written back as [-]), optional [ ]* tasks kept, wrapped titles, requirements as metadata', () => {
+    const doc = read('.kiro/specs/offline-sync/tasks.md');
+    assert.deepEqual(statuses(doc), ['0 done', '1 done', '1.1 done', '1.2 in-progress', '1.3 todo', '2 todo', '2.1 in-progress', '2.2 todo', '2.3 todo', '3 todo']);
+    assert.equal(byId(doc, '1.1').title, 'Define the journal record and its on-disk layout, with a version byte so old journals can still be read after an upgrade');
+    assert.equal(byId(doc, '1.1').parent, '1');
+    assert.equal(byId(doc, '1.3').metadata.optional, 'true');
+    assert.equal(byId(doc, '2.3').metadata.optional, 'true');
+    assert.equal(byId(doc, '1.2').metadata.optional, undefined);
+    assert.equal(byId(doc, '2.2').metadata.requirements, '3.1, 3.4');
+    assert.deepEqual(doc.checkboxes.filter((b) => !b.done).length, 7);
+  });
+
+  it('spec-kit tasks.md: ids, [P] and story markers as metadata, prose dependencies, and the legend is no task', () => {
+    const doc = read('specs/001-export/tasks.md');
+    assert.deepEqual(statuses(doc), ['T001 done', 'T002 done', 'T003 done', 'T004 todo', 'T005 todo', 'T006 todo', 'T007 todo']);
+    const t5 = byId(doc, 'T005');
+    assert.equal(t5.title, 'Add the Export button in web/ReportPage.tsx');
+    assert.deepEqual(t5.dependencies, ['T003', 'T004']);
+    assert.equal(t5.metadata.story, 'US1');
+    assert.equal(byId(doc, 'T003').metadata.parallel, 'true');
+    assert.equal(doc.checkboxes.length, 7, 'the `- [P] tasks = …` legend line is not a checkbox');
+    assert.deepEqual(problems(doc), []);
+  });
+
+  it('TODO.md: a `# TODO` file is a checklist of tasks, not a To-dos mirror; odd boxes are kept and reported', () => {
+    const doc = read('TODO.md');
+    assert.equal(doc.todoLines.length, 0);
+    assert.equal(doc.tasks.length, 6);
+    assert.deepEqual(doc.tasks.map((t) => t.status), ['todo', 'done', 'unknown', 'unknown', 'todo', 'done']);
+    assert.equal(doc.tasks[1].title, 'Keep the BOM when a file is written back, which matters on Windows where some editors add one and others do not');
+    assert.deepEqual(doc.tasks.filter((t) => t.status === 'unknown').map((t) => t.rawStatus), ['[?]', '[!]']);
+    assert.ok(!problems(doc).includes('todo-mismatch'));
+  });
+
+  describe('edits in each format give back the same bytes', () => {
+    for (const file of allFiles(root)) {
+      it(file, () => {
+        const doc = read(file);
+        const text = doc.text;
+        // Ticking an in-progress or odd box ([-], [?]) and unticking it gives [ ], by design: only open and done boxes come back.
+        for (const box of doc.checkboxes.filter((b) => ' xX'.includes(b.mark))) {
+          const once = toggleCheckbox(doc, box.line);
+          assert.ok(once.ok);
+          const ticked = applyEdits(text, once.edits);
+          const again = toggleCheckbox(parsePlan(doc.file, ticked), box.line);
+          assert.ok(again.ok);
+          assert.equal(applyEdits(ticked, again.edits), text, `toggling line ${box.line + 1} twice`);
+        }
+        for (const task of doc.tasks.filter((t, i) => doc.tasks.findIndex((u) => u.id === t.id) === i)) {
+          for (const status of ['todo', 'in-progress', 'done'] as Status[]) {
+            const there = setStatus(doc, task.id, status, { date: '2026-04-01' });
+            assert.ok(there.ok, `${task.id} → ${status}: ${there.ok ? '' : there.error}`);
+            const changed = applyEdits(text, there.edits);
+            assert.equal(parsePlan(doc.file, changed).tasks.find((t) => t.id === task.id)?.status, status, `${task.id} reads back as ${status}`);
+            const back = setStatus(parsePlan(doc.file, changed), task.id, task.status === 'unknown' ? 'todo' : task.status, { date: '2026-04-01' });
+            if (task.status === 'unknown') continue;
+            assert.ok(back.ok);
+            assert.equal(applyEdits(changed, back.edits), text, `${task.id} → ${status} and back`);
+          }
+        }
+      });
+    }
+  });
+});
