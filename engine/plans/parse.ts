@@ -119,7 +119,8 @@ function parseOrThrow(file: string, text: string): PlanDocument {
     tasks.push(task);
   }
   readChecklistNotes(structure, checklistTasks);
-  const tableTasks = readTables(lines, structure.tables, problems);
+  // A Cursor plan's tasks are its todos: a table in its body describes them, it adds none.
+  const tableTasks = front.tasks.length ? [] : readTables(lines, structure.tables, problems);
   for (const task of tableTasks) task.parent ??= owners[task.line]?.id ?? null;
   tasks.push(...tableTasks);
   tasks.sort((a, b) => a.line - b.line);

@@ -64,6 +64,19 @@ describe('plan formats of planning tools', () => {
     assert.ok(!problems(doc).includes('todo-mismatch'));
   });
 
+  it('Cursor plan with YAML Cursor writes but YAML does not accept: every todo read line by line, and the table in the body adds none', () => {
+    const doc = read('.cursor/plans/billing.plan.md');
+    assert.deepEqual(statuses(doc), ['ledger-schema done', 'invoice-writer in-progress', 'backfill todo', 'cleanup cancelled']);
+    assert.equal(byId(doc, 'invoice-writer').title, 'Step 2: Invoice writer: write invoices as ledger entries');
+    assert.deepEqual(byId(doc, 'invoice-writer').dependencies, ['ledger-schema']);
+    assert.deepEqual(byId(doc, 'backfill').dependencies, ['ledger-schema', 'invoice-writer']);
+    assert.equal(byId(doc, 'backfill').title, 'Step 3: Backfill old invoices');
+    assert.deepEqual(problems(doc), []);
+    const edit = setStatus(doc, 'backfill', 'in-progress');
+    assert.ok(edit.ok);
+    assert.match(applyEdits(doc.text, edit.edits), /id: backfill\n {4}content: "Step 3: Backfill old invoices"\n {4}status: in_progress\n/);
+  });
+
   describe('edits in each format give back the same bytes', () => {
     for (const file of allFiles(root)) {
       it(file, () => {
