@@ -119,8 +119,7 @@ function parseOrThrow(file: string, text: string): PlanDocument {
     tasks.push(task);
   }
   readChecklistNotes(structure, checklistTasks);
-  // A Cursor plan's tasks are its todos: a table in its body describes them, it adds none.
-  const tableTasks = front.tasks.length ? [] : readTables(lines, structure.tables, problems);
+  const tableTasks = readTables(lines, structure.tables, problems);
   for (const task of tableTasks) task.parent ??= owners[task.line]?.id ?? null;
   tasks.push(...tableTasks);
   tasks.sort((a, b) => a.line - b.line);

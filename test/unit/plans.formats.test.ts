@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { applyEdits, parsePlan, PlanIndex, setStatus, toggleCheckbox, type PlanDocument, type PlanTask, type Status } from '../../engine/plans';
+import { applyEdits, parsePlan, parseStatus, PlanIndex, setStatus, toggleCheckbox, type PlanDocument, type PlanTask, type Status } from '../../engine/plans';
 
 /**
  * The formats planning tools write (issue 12), on fixtures written for Plumbline in each format
@@ -75,6 +75,15 @@ describe('plan formats of planning tools', () => {
     const edit = setStatus(doc, 'backfill', 'in-progress');
     assert.ok(edit.ok);
     assert.match(applyEdits(doc.text, edit.edits), /id: backfill\n {4}content: "Step 3: Backfill old invoices"\n {4}status: in_progress\n/);
+  });
+
+  it('reads the status words and symbols planning tools use', () => {
+    const cases: [string, Status | 'unknown'][] = [
+      ['Backlog', 'todo'], ['open', 'todo'], ['In Review', 'in-progress'], ['review', 'in-progress'], ['Verified', 'done'], ['approved', 'done'],
+      ['Resolved', 'done'], ['deferred', 'paused'], ['Descoped', 'cancelled'], ['eliminated', 'cancelled'], ["won't do", 'cancelled'],
+      ['⏳ Pending', 'todo'], ['⏳', 'todo'], ['⏸️', 'paused'], ['📝', 'todo'], ['✓', 'done'], ['✗', 'todo'],
+    ];
+    for (const [raw, status] of cases) assert.equal(parseStatus(raw), status, raw);
   });
 
   describe('edits in each format give back the same bytes', () => {
