@@ -56,6 +56,8 @@ export function setStatus(doc: PlanDocument, taskId: string, status: Status, opt
     case 'table':
       return tableStatus(doc, task, status);
     case 'header-block':
+      // Task Master's task files say pending, in-progress, deferred, done.
+      if (task.metadata.format === 'task-master') return { ok: true, edits: [replace(task.statusSpan, styled(task.rawStatus, words.taskMaster[status], '-'))] };
       return { ok: true, edits: [replace(task.statusSpan, styled(task.rawStatus, words.headerBlock[status], '_'))] };
     case 'numbered-section': {
       const symbol = /^\P{L}/u.test(task.rawStatus.trim()) ? `${symbols[status]} ` : '';
@@ -72,6 +74,7 @@ const words = {
   taskHeading: { todo: 'pending', 'in-progress': 'in-progress', blocked: 'blocked', paused: 'paused', done: 'completed', cancelled: 'cancelled' },
   numbered: { todo: 'NOT STARTED', 'in-progress': 'IN PROGRESS', blocked: 'BLOCKED', paused: 'PAUSED', done: 'COMPLETED', cancelled: 'CANCELLED' },
   table: { todo: 'pending', 'in-progress': 'in progress', blocked: 'blocked', paused: 'paused', done: 'done', cancelled: 'cancelled' },
+  taskMaster: { todo: 'pending', 'in-progress': 'in-progress', blocked: 'blocked', paused: 'deferred', done: 'done', cancelled: 'cancelled' },
   cursor: { todo: 'pending', 'in-progress': 'in_progress', done: 'completed', cancelled: 'cancelled' },
 } satisfies Record<string, Partial<Record<Exclude<Status, 'unknown'>, string>>>;
 

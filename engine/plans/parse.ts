@@ -138,12 +138,16 @@ function parseOrThrow(file: string, text: string): PlanDocument {
 /** A heading followed by field lines with a Status is a task (header-block, task-heading, numbered-section). */
 function readHeadingTasks(lines: readonly Line[], structure: Structure, ends: Map<number, number>, problems: Problem[]): PlanTask[] {
   const tasks: PlanTask[] = [];
-  for (const heading of structure.headings) {
+  for (const [index, heading] of structure.headings.entries()) {
     const paragraph = structure.paragraphAfterHeading.get(heading.line);
     if (!paragraph) continue;
+    // Task Master writes one field per paragraph (`**Title:**`, `**Status:**`, …) under `# Task ID: N`:
+    // its fields are every paragraph up to the next heading.
+    const taskMaster = taskMasterId.test(heading.text);
+    const fieldLines = taskMaster ? paragraphLines(structure, heading.line, structure.headings[index + 1]?.line ?? lines.length) : range(paragraph.startLine, paragraph.lastLine);
     const fields: Field[] = [];
     const other: Record<string, string> = {};
-    for (let l = paragraph.startLine; l <= paragraph.lastLine; l++) {
+    for (const l of fieldLines) {
       for (const field of readFields(lines[l].text, lines[l].start, l)) {
         if (field.key === 'other') other[field.name] = field.value;
         else fields.push(field);
@@ -164,7 +168,13 @@ function readHeadingTasks(lines: readonly Line[], structure: Structure, ends: Ma
       }
       continue;
     }
-    const { id, title, dialect } = headingIdentity(heading);
+    const identity = headingIdentity(heading);
+    const { id, dialect } = identity;
+    const title = taskMaster ? (other.Title ?? other.title ?? identity.title) : identity.title;
+    if (taskMaster) {
+      delete other.Title;
+      other.format = 'task-master';
+    }
     const rawStatus = status.value;
     const statusValue = parseStatus(rawStatus);
     const completedInStatus = /\((\d{4}-\d{2}-\d{2})\)/.exec(rawStatus)?.[1] ?? null;
@@ -207,17 +217,34 @@ function readHeadingTasks(lines: readonly Line[], structure: Structure, ends: Ma
     }
     tasks.push(task);
   }
-  // Nested heading tasks (a #### task inside a ### task) belong to the enclosing one.
+  // Nested heading tasks (a #### task inside a ### task) belong to the enclosing one; in a Task
+  // Master block, they are its subtasks and say their status in its words.
   const open: PlanTask[] = [];
   for (const task of tasks) {
     while (open.length && open[open.length - 1].endLine < task.startLine) open.pop();
     task.parent ??= open.at(-1)?.id ?? null;
+    if (open.some((t) => t.metadata.format === 'task-master')) {
+      task.dialect = 'header-block';
+      task.metadata = { ...task.metadata, format: 'task-master' };
+    }
     open.push(task);
   }
   return tasks;
 }
 
+/** Task Master's task file heading: `# Task ID: 13`. */
+const taskMasterId = /^Task ID:\s*#?([\w.-]+)\s*$/i;
+
+const range = (first: number, last: number) => Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+
+/** The lines of the paragraphs between a heading and the next one. */
+function paragraphLines(structure: Structure, heading: number, next: number): number[] {
+  return structure.paragraphs.filter((p) => p.startLine > heading && p.startLine < next).flatMap((p) => range(p.startLine, p.lastLine));
+}
+
 function headingIdentity(heading: Heading): { id: string; title: string; dialect: Dialect } {
+  const taskMaster = taskMasterId.exec(heading.text);
+  if (taskMaster) return { id: taskMaster[1], title: heading.text, dialect: 'header-block' };
   const taskHeading = /^Task\s+#?([\w.-]*\w)\s*[:.)\-–—]\s*(.*)$/i.exec(heading.text);
   if (taskHeading) return { id: taskHeading[1], title: taskHeading[2].trim() || heading.text, dialect: 'task-heading' };
   const numbered = /^(\d+(?:\.\d+)*)\.?\s+(.*)$/.exec(heading.text);

@@ -77,6 +77,22 @@ describe('plan formats of planning tools', () => {
     assert.match(applyEdits(doc.text, edit.edits), /id: backfill\n {4}content: "Step 3: Backfill old invoices"\n {4}status: in_progress\n/);
   });
 
+  it('Task Master task file: the Task ID block with its fields, review and deferred, dependencies with status glyphs, and its subtasks', () => {
+    const doc = read('.taskmaster/tasks/task_007.md');
+    assert.deepEqual(statuses(doc), ['7 in-progress', '7.1 done', '7.2 todo', '7.3 paused']);
+    const task = byId(doc, '7');
+    assert.equal(task.title, 'Add rate limiting to the public API');
+    const review = parsePlan('task_008.md', doc.text.replace('**Status:** in-progress', '**Status:** review').replace('Task ID: 7', 'Task ID: 8'));
+    assert.equal(byId(review, '8').status, 'in-progress');
+    const deferred = setStatus(doc, '7', 'paused');
+    assert.ok(deferred.ok);
+    assert.match(applyEdits(doc.text, deferred.edits), /\*\*Status:\*\* deferred\n/);
+    assert.equal(task.priority, 'high');
+    assert.deepEqual(task.dependencies, ['5', '6']);
+    assert.deepEqual(doc.tasks.slice(1).map((t) => t.parent), ['7', '7', '7']);
+    assert.deepEqual(byId(doc, '7.3').dependencies, ['7.2']);
+  });
+
   it('reads the status words and symbols planning tools use', () => {
     const cases: [string, Status | 'unknown'][] = [
       ['Backlog', 'todo'], ['open', 'todo'], ['In Review', 'in-progress'], ['review', 'in-progress'], ['Verified', 'done'], ['approved', 'done'],
