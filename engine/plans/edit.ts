@@ -2,7 +2,7 @@ import type { PlanDocument, PlanTask, Status } from './model';
 import { readFields } from './fields';
 import { rewriteCell } from './table';
 import { dominantEol, splitLines, type Line, type TextEdit } from './text';
-import { isValidDate } from './words';
+import { isValidDate, parseStatus } from './words';
 
 /**
  * Minimal, safe edits of plan files (SPEC §1 "Edits"): each returns text edits on the document's
@@ -136,6 +136,15 @@ function frontMatterStatus(task: PlanTask, status: Status): EditResult {
 }
 
 function tableStatus(doc: PlanDocument, task: PlanTask, status: Exclude<Status, 'unknown'>): EditResult {
+  // The table's own words first: its nearest row of this status says how (`✅ Complete`).
+  const rows = new Map(doc.tasks.filter((t) => t.dialect === 'table').map((t) => [t.line, t]));
+  const sameTable: PlanTask[] = [];
+  for (const step of [-1, 1]) for (let line = task.line + step; rows.has(line); line += step) sameTable.push(rows.get(line)!);
+  const said = sameTable
+    .filter((t) => parseStatus(t.rawStatus) === status)
+    .sort((a, b) => Math.abs(a.line - task.line) - Math.abs(b.line - task.line))[0]
+    ?.rawStatus.trim();
+  if (said) return { ok: true, edits: [rewriteCell(doc.text, task.statusSpan!, said)] };
   const hasSymbol = /^\P{L}/u.test(task.rawStatus.trim());
   const text = (hasSymbol ? `${symbols[status]} ` : '') + styled(stripSymbols(task.rawStatus), words.table[status], ' ');
   return { ok: true, edits: [rewriteCell(doc.text, task.statusSpan!, text)] };

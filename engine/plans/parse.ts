@@ -2,7 +2,8 @@ import { parseDependencyList, readFields, type Field } from './fields';
 import { readFrontMatter } from './frontMatter';
 import { noDeliverables, noMetadata, type Checkbox, type Dialect, type PlanDocument, type PlanTask, type Problem, type TodoLine } from './model';
 import { readStructure, type Heading, type ListItem, type Structure } from './structure';
-import { readTables } from './table';
+import { slug } from './slug';
+import { readTables, untitledTable } from './table';
 import { splitLines, type Line } from './text';
 import { isValidDate, parsePriority, parseStatus } from './words';
 
@@ -119,7 +120,10 @@ function parseOrThrow(file: string, text: string): PlanDocument {
     tasks.push(task);
   }
   readChecklistNotes(structure, checklistTasks);
-  const tableTasks = readTables(lines, structure.tables, problems);
+  // A status table without ids that restates tasks read elsewhere in the file (a Cursor plan's
+  // todos, heading tasks) is a summary of them: one task each, not two.
+  const named = tasks.map((t) => plainTitle(t.title));
+  const tableTasks = readTables(lines, structure.tables, problems).filter((row) => row.metadata[untitledTable] === undefined || !restates(row, named));
   for (const task of tableTasks) task.parent ??= owners[task.line]?.id ?? null;
   tasks.push(...tableTasks);
   tasks.sort((a, b) => a.line - b.line);
@@ -230,6 +234,31 @@ function readHeadingTasks(lines: readonly Line[], structure: Structure, ends: Ma
     open.push(task);
   }
   return tasks;
+}
+
+const plainTitle = (title: string) => title.replace(/[*_`~]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * A row of a status table without ids restates a task of the file when a task's title holds
+ * the row's title (`Environment Setup` in `Phase 0: Environment Setup (…)`) or starts with the
+ * row's numbered cell and its column's name (`| **5** |` under `Phase` and `Phase 5: …`).
+ */
+function restates(row: PlanTask, named: readonly string[]): boolean {
+  const title = plainTitle(row.title);
+  const numbered = Object.entries(row.metadata)
+    .map(([column, value]) => ({ column: column.toLowerCase(), number: /^\**\s*(\d+(?:\.\d+)*)\s*\**$/.exec(value)?.[1] }))
+    .filter((c): c is { column: string; number: string } => c.number !== undefined);
+  return named.some((t) => containsWords(t, title) || numbered.some((c) => containsWords(t.slice(0, c.column.length + c.number.length + 1), `${c.column} ${c.number}`)));
+}
+
+/** True when `words` occurs in `text` on word boundaries. */
+function containsWords(text: string, words: string): boolean {
+  if (!words) return false;
+  const at = text.indexOf(words);
+  if (at === -1) return false;
+  const before = text[at - 1];
+  const after = text[at + words.length];
+  return (before === undefined || !/[\p{L}\p{N}]/u.test(before)) && (after === undefined || !/[\p{L}\p{N}]/u.test(after));
 }
 
 /** Task Master's task file heading: `# Task ID: 13`. */
@@ -391,13 +420,4 @@ function readNote(text: string, metadata: Record<string, string>, dependencies: 
   if (/^req/i.test(m[1])) metadata.requirements = m[2];
   else dependencies.push(...parseDependencyList(m[2]));
   return true;
-}
-
-export function slug(text: string): string {
-  const s = text
-    .toLowerCase()
-    .replace(/[`*_~[\]()]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '');
-  return s.slice(0, 60) || 'task';
 }

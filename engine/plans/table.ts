@@ -1,4 +1,5 @@
 import { parseDependencyList } from './fields';
+import { slug } from './slug';
 import { noDeliverables, noMetadata, type PlanTask, type Problem, type Span } from './model';
 import type { Table } from './structure';
 import type { Line, TextEdit } from './text';
@@ -67,6 +68,38 @@ export function rewriteCell(text: string, span: Span, newText: string): TextEdit
 }
 
 const idHeaders = /^(id|task id|task|subtask|sub-task|key|#|ref)$/i;
+/** Metadata key on rows of a table without an ID column (their ids come from their titles). */
+export const untitledTable = 'table without ids';
+
+/** What a table without an ID column lists, by its first column's header. */
+const titleHeaders = /^(feature|component|item|deliverable|milestone|phase|sprint|step|story|module|service|work item|epic|area|description)$/i;
+
+/**
+ * A row's status: its Status cell's words; when they say nothing Plumbline knows (`🟡 Structure`),
+ * the row's completion cell (`25%`: in progress, `100%` done, `0%` to do).
+ */
+function rowStatus(text: string | undefined, cells: readonly Cell[]): PlanTask['status'] {
+  const status = text === undefined ? 'unknown' : parseStatus(text);
+  if (status !== 'unknown') return status;
+  const percent = cells.map((c) => /^\**(\d{1,3})\s*%\**$/.exec(c.text)).find(Boolean);
+  if (!percent) return status;
+  const value = Number(percent[1]);
+  return value >= 100 ? 'done' : value === 0 ? 'todo' : 'in-progress';
+}
+
+/** `7. Billing Export` → 7; `**Auth Service**` → auth-service. */
+function idOfTitle(text: string): string {
+  const clean = text.replace(/[*`]/g, '').trim();
+  if (!clean || /^[-–—:]+$/.test(clean)) return '';
+  const number = /^(\d+(?:\.\d+)*)[.)]?\s/.exec(clean);
+  return number ? number[1] : slug(clean);
+}
+
+/** The title as a reader sees it: emphasis and code marks off, and a leading number when the number is the id. */
+function titleText(text: string, numberIsId: boolean): string {
+  const plain = text.replace(/^\*\*(.*)\*\*$/, '$1').replace(/^`(.*)`$/, '$1');
+  return numberIsId ? plain.replace(/^\**(\d+(?:\.\d+)*)[.)]?\s+/, '').replace(/^\*\*(.*)\*\*$/, '$1') : plain;
+}
 
 export function readTables(lines: readonly Line[], tables: readonly Table[], problems: Problem[]): PlanTask[] {
   const tasks: PlanTask[] = [];
@@ -74,12 +107,16 @@ export function readTables(lines: readonly Line[], tables: readonly Table[], pro
   for (const table of tables) {
     const header = splitRow(lines[table.headerLine]).map((c) => c.text.replace(/[*`]/g, '').trim());
     const find = (re: RegExp) => header.findIndex((h) => re.test(h));
+    const statusCol = find(/^(status|state|progress)$/i);
+    if (statusCol === -1) continue;
+    // Without an ID column, a table of things with a status is still a task table: the id is a
+    // number at the start of the title cell (`7. Billing Export`), else a slug of the title.
     const idCol = find(idHeaders);
-    const statusCol = find(/^(status|state)$/i);
-    if (idCol === -1 || statusCol === -1) continue;
-    const isSubtaskTable = /^sub-?task$/i.test(header[idCol]);
+    const isSubtaskTable = idCol !== -1 && /^sub-?task$/i.test(header[idCol]);
     let titleCol = find(/^(title|name|task name|summary)$/i);
+    if (titleCol === -1 && idCol === -1) titleCol = find(titleHeaders);
     if (titleCol === -1) titleCol = header.findIndex((_, i) => i !== idCol && i !== statusCol);
+    if (titleCol === -1 && idCol === -1) continue;
     const priorityCol = find(/^(priority|prio|pri)$/i);
     const ownerCol = find(/^(owner|assignee|assigned to|who)$/i);
     const effortCol = find(/^(est\.?|estimate|estimated|effort|size)$/i);
@@ -88,7 +125,7 @@ export function readTables(lines: readonly Line[], tables: readonly Table[], pro
     for (const rowLine of table.rowLines) {
       const cells = splitRow(lines[rowLine]);
       const cell = (col: number) => (col >= 0 ? cells[col] : undefined);
-      const id = cell(idCol)?.text.replace(/^`|`$/g, '').replace(/^\*\*|\*\*$/g, '').trim();
+      const id = idCol !== -1 ? cell(idCol)?.text.replace(/^`|`$/g, '').replace(/^\*\*|\*\*$/g, '').trim() : idOfTitle(cell(titleCol)?.text ?? '');
       if (!id) continue;
       const status = cell(statusCol);
       if (!status) {
@@ -106,11 +143,11 @@ export function readTables(lines: readonly Line[], tables: readonly Table[], pro
           metadata[name] = cells[col].text;
         }
       });
-      const title = (cell(titleCol)?.text ?? id).replace(/^\*\*(.*)\*\*$/, '$1').replace(/^`(.*)`$/, '$1');
+      const title = titleText(cell(titleCol)?.text ?? id, idCol === -1);
       tasks.push({
         id,
         title,
-        status: status ? parseStatus(status.text) : 'unknown',
+        status: rowStatus(status?.text, cells),
         rawStatus: status?.text ?? '',
         priority: cell(priorityCol) ? parsePriority(cell(priorityCol)!.text) : null,
         dependencies: cell(depsCol) ? parseDependencyList(cell(depsCol)!.text) : [],
@@ -127,7 +164,7 @@ export function readTables(lines: readonly Line[], tables: readonly Table[], pro
         effort: cell(effortCol)?.text || null,
         parent: isSubtaskTable ? parentId(id, known) : null,
         blocker: null,
-        metadata: Object.keys(metadata).length ? metadata : noMetadata,
+        metadata: idCol === -1 ? { ...metadata, [untitledTable]: 'true' } : Object.keys(metadata).length ? metadata : noMetadata,
       });
       known.add(id);
     }
