@@ -66,6 +66,8 @@ export function setStatus(doc: PlanDocument, taskId: string, status: Status, opt
     }
     case 'task-heading':
       return taskHeadingStatus(doc, task, status, date);
+    case 'emoji-list':
+      return { ok: true, edits: [replace(task.statusSpan, symbols[status])] };
   }
 }
 

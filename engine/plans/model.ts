@@ -9,7 +9,7 @@ export type Status = (typeof statuses)[number];
 export const priorities = ['critical', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof priorities)[number];
 
-export const dialects = ['header-block', 'task-heading', 'numbered-section', 'checklist', 'table', 'front-matter'] as const;
+export const dialects = ['header-block', 'task-heading', 'numbered-section', 'checklist', 'table', 'front-matter', 'emoji-list'] as const;
 export type Dialect = (typeof dialects)[number];
 
 /** A span of the file's text, as UTF-16 offsets into the decoded string (BOM included). */

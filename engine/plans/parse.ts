@@ -1,4 +1,6 @@
 import { parseDependencyList, readFields, type Field } from './fields';
+import { readEmojiTasks } from './emojiList';
+import { readStoryTask } from './story';
 import { readFrontMatter } from './frontMatter';
 import { noDeliverables, noMetadata, type Checkbox, type Dialect, type PlanDocument, type PlanTask, type Problem, type TodoLine } from './model';
 import { readStructure, type Heading, type ListItem, type Structure } from './structure';
@@ -126,6 +128,9 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   const tableTasks = readTables(lines, structure.tables, problems).filter((row) => row.metadata[untitledTable] === undefined || !restates(row, named));
   for (const task of tableTasks) task.parent ??= owners[task.line]?.id ?? null;
   tasks.push(...tableTasks);
+  tasks.push(...readEmojiTasks(lines, structure, new Set(tasks.map((t) => t.line))));
+  const story = readStoryTask(lines, structure);
+  if (story && !tasks.some((t) => t.line === story.line)) tasks.push(story);
   tasks.sort((a, b) => a.line - b.line);
   // header-block names its parent by title: point it at the task's id when the file has it.
   const ids = new Set(tasks.map((t) => t.id));
@@ -159,9 +164,12 @@ function readHeadingTasks(lines: readonly Line[], structure: Structure, ends: Ma
     }
     const get = (key: Field['key']) => fields.find((f) => f.key === key);
     const status = get('status');
-    // A heading whose fields carry a Version is the document's own header, not a task.
+    // A heading whose fields carry a Version is the document's own header, not a task; a report
+    // section (QA results, a summary, a change log) that says a status reports, it is no task.
+    if (status && reportHeading.test(heading.text)) continue;
     if (!status || get('version')) {
-      if (!status && !get('version') && /\bstatus\b/i.test(lines[paragraph.startLine].text)) {
+      // Only a line that starts as a status field and cannot be read is a problem; prose that mentions a status is prose.
+      if (!status && !get('version') && /^[\s>*_-]*status\b/i.test(lines[paragraph.startLine].text)) {
         problems.push({
           code: 'unreadable',
           severity: 'warning',
@@ -261,6 +269,9 @@ function containsWords(text: string, words: string): boolean {
   return (before === undefined || !/[\p{L}\p{N}]/u.test(before)) && (after === undefined || !/[\p{L}\p{N}]/u.test(after));
 }
 
+/** Headings of sections that report on work rather than name it (BMAD's QA Results, Dev Agent Record, …). */
+const reportHeading = /\b(qa|review|test) (results?|review)\b|\bsummary\b|\bcompletion notes\b|\bdev agent record\b|\bchange ?log\b|\bretrospective\b/i;
+
 /** Task Master's task file heading: `# Task ID: 13`. */
 const taskMasterId = /^Task ID:\s*#?([\w.-]+)\s*$/i;
 
@@ -346,6 +357,11 @@ function checklistTask(
     metadata.story = story[1];
     text = text.slice(story[0].length);
   }
+  // BMAD's acceptance-criteria references, `(AC: 1, 3)`, are metadata.
+  text = text.replace(/\s*\(\s*ACs?\s*:?\s*([^)]*)\)/i, (_all, refs: string) => {
+    metadata.acceptanceCriteria = refs.trim();
+    return '';
+  });
   // Prose dependencies, `(depends on T010, T011)` or `Depends: T001`, leave the title.
   const dependencies: string[] = [];
   text = text.replace(/\s*\(\s*(?:depends on|depends|after|requires|blocked by)\s*:?\s*([^)]*)\)|\s*\bDepends(?: on)?:\s*((?:[A-Za-z]*-?[\d.]+[\s,]*(?:and\s+)?)+)$/gi, (_all, inParens: string | undefined, trailing: string | undefined) => {

@@ -107,6 +107,12 @@ const phrasePattern = new RegExp(
 const symbolStatuses = [...statusSymbols, ...mojibakeSymbols];
 
 /** Maps a status text to a status; `unknown` when neither a word nor a symbol says. */
+/** `token` when it is one status symbol (a variation selector allowed after it), else undefined. */
+export function statusSymbolAt(token: string): string | undefined {
+  const bare = token.replace(/\uFE0F/g, '');
+  return symbolStatuses.some(([symbol]) => symbol === bare) ? token : undefined;
+}
+
 export function parseStatus(raw: string): Status {
   const m = phrasePattern.exec(normalize(raw));
   if (m) return phraseStatus.get(m[1])!;

@@ -102,6 +102,26 @@ describe('plan formats of planning tools', () => {
     assert.equal(byId(doc, 'auth-service').title, 'Auth Service');
   });
 
+  it('BMAD story: the story is a task with the status under `## Status`, (AC: …) references are metadata, symbol-and-id lines are tasks, a QA Results section and prose about status are neither', () => {
+    const doc = read('docs/stories/2.3.story.md');
+    const story = byId(doc, '2.3');
+    assert.deepEqual([story.title, story.status, story.rawStatus], ['Export reports as CSV', 'in-progress', 'In Progress']);
+    const mapper = doc.tasks.find((t) => t.title === 'Build the row mapper')!;
+    assert.equal(mapper.metadata.acceptanceCriteria, '1, 2');
+    assert.deepEqual(
+      doc.tasks.filter((t) => t.dialect === 'emoji-list').map((t) => `${t.id} ${t.status} ${t.parent ?? '-'}`),
+      ['TASK-2.3.1 done -', '1a done TASK-2.3.1', '1b in-progress TASK-2.3.1', '1c todo TASK-2.3.1'],
+    );
+    assert.ok(!doc.tasks.some((t) => /QA/.test(t.title)));
+    assert.deepEqual(problems(doc), []);
+    const done = setStatus(doc, '2.3', 'done');
+    assert.ok(done.ok);
+    assert.match(applyEdits(doc.text, done.edits), /## Status\n\nDone\n/);
+    const symbol = setStatus(doc, '1c', 'in-progress');
+    assert.ok(symbol.ok);
+    assert.match(applyEdits(doc.text, symbol.edits), /^- 🔄 \*\*\[1c\]\*\* Stream large reports$/m);
+  });
+
   it('reads the status words and symbols planning tools use', () => {
     const cases: [string, Status | 'unknown'][] = [
       ['Backlog', 'todo'], ['open', 'todo'], ['In Review', 'in-progress'], ['review', 'in-progress'], ['Verified', 'done'], ['approved', 'done'],
