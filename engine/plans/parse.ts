@@ -2,7 +2,7 @@ import { parseDependencyList, readFields, type Field } from './fields';
 import { readEmojiTasks } from './emojiList';
 import { readStoryTask } from './story';
 import { readFrontMatter } from './frontMatter';
-import { noDeliverables, noMetadata, type Checkbox, type Dialect, type PlanDocument, type PlanTask, type Problem, type TodoLine } from './model';
+import { noDeliverables, noMetadata, type Checkbox, type Dialect, type Status, type PlanDocument, type PlanTask, type Problem, type TodoLine } from './model';
 import { readStructure, type Heading, type ListItem, type Structure } from './structure';
 import { slug } from './slug';
 import { readTables, untitledTable } from './table';
@@ -180,7 +180,7 @@ function readHeadingTasks(lines: readonly Line[], structure: Structure, ends: Ma
       }
       continue;
     }
-    const identity = headingIdentity(heading);
+    const identity = headingIdentity({ ...heading, text: moveToMetadata(heading.text, other) });
     const { id, dialect } = identity;
     const title = taskMaster ? (other.Title ?? other.title ?? identity.title) : identity.title;
     if (taskMaster) {
@@ -271,6 +271,37 @@ function containsWords(text: string, words: string): boolean {
 
 /** Headings of sections that report on work rather than name it (BMAD's QA Results, Dev Agent Record, …). */
 const reportHeading = /\b(qa|review|test) (results?|review)\b|\bsummary\b|\bcompletion notes\b|\bdev agent record\b|\bchange ?log\b|\bretrospective\b/i;
+
+/**
+ * Markers that are not part of a title: a size (`` `S` ``, `(Est: 45 min)`), a commit hash at the
+ * end (`abc1234`, `(abc1234)`) and `[checkpoint: abc1234]`, kept as metadata.
+ */
+function moveToMetadata(text: string, metadata: Record<string, string>): string {
+  return text
+    .replace(/\s*\[checkpoint:\s*([0-9a-f]{7,40})\]/i, (_all, hash: string) => {
+      metadata.checkpoint = hash;
+      return '';
+    })
+    .replace(/\s*\(?\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])([0-9a-f]{7,40})\)?\s*$/, (_all, hash: string) => {
+      metadata.commit = hash;
+      return '';
+    })
+    .replace(/\s*\((?:est\.?|estimate|effort)\s*:?\s*([^)]*)\)/i, (_all, est: string) => {
+      metadata.estimate = est.trim();
+      return '';
+    })
+    .replace(/^`(XXS|XS|S|M|L|XL|XXL)`\s+|\s+`(XXS|XS|S|M|L|XL|XXL)`$/, (_all, a: string | undefined, b: string | undefined) => {
+      metadata.size = (a ?? b)!;
+      return '';
+    });
+}
+
+/** The status a done item's words give it when they say it was set aside, else undefined. */
+function setAside(text: string): Status | undefined {
+  if (/^~~.+~~$/.test(text.trim())) return 'cancelled';
+  const said = /\b(deferred|descoped|cancell?ed|won'?t do|eliminated)\b/i.exec(text);
+  return said ? parseStatus(said[1]) : undefined;
+}
 
 /** Task Master's task file heading: `# Task ID: 13`. */
 const taskMasterId = /^Task ID:\s*#?([\w.-]+)\s*$/i;
@@ -380,8 +411,11 @@ function checklistTask(
     : place.section
       ? `${place.section}.${place.position}`
       : slug(text);
+  text = moveToMetadata(text, metadata);
   const mark = box.mark;
-  const status = mark === ' ' ? 'todo' : box.done ? 'done' : '-~/'.includes(mark) ? 'in-progress' : 'unknown';
+  const boxStatus: Status = mark === ' ' ? 'todo' : box.done ? 'done' : '-~/'.includes(mark) ? 'in-progress' : 'unknown';
+  // A ticked box whose words say it was set aside (`[x] ~~Old importer~~`, `[x] … (deferred)`) follows the words.
+  const status: Status = boxStatus === 'done' && setAside(text) ? setAside(text)! : boxStatus;
   return {
     id,
     title: text.trim(),

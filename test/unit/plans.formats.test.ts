@@ -122,6 +122,32 @@ describe('plan formats of planning tools', () => {
     assert.match(applyEdits(doc.text, symbol.edits), /^- 🔄 \*\*\[1c\]\*\* Stream large reports$/m);
   });
 
+  it('titles keep no sizes, estimates, commit hashes or checkpoints; a ticked box set aside in words follows the words', () => {
+    const doc = parsePlan('plan.md', [
+      '# Roadmap',
+      '',
+      '- [x] 2.1 Ledger schema `S` 9c1e0b7',
+      '- [x] 2.2 Invoice writer (Est: 45 min) (a4b5c6d)',
+      '- [x] 2.3 ~~Old importer~~',
+      '- [x] 2.4 PDF export (deferred to v2)',
+      '',
+      '## Phase 2: Billing export [checkpoint: 3f9a2c1]',
+      '',
+      '**Status**: done',
+      '',
+    ].join('\n'));
+    assert.deepEqual(
+      doc.tasks.map((t) => `${t.id} ${t.status} ${t.title} ${JSON.stringify(t.metadata)}`),
+      [
+        '2.1 done Ledger schema {"commit":"9c1e0b7","size":"S"}',
+        '2.2 done Invoice writer {"commit":"a4b5c6d","estimate":"45 min"}',
+        '2.3 cancelled ~~Old importer~~ {}',
+        '2.4 paused PDF export (deferred to v2) {}',
+        'phase-2-billing-export done Phase 2: Billing export {"checkpoint":"3f9a2c1"}',
+      ],
+    );
+  });
+
   it('reads the status words and symbols planning tools use', () => {
     const cases: [string, Status | 'unknown'][] = [
       ['Backlog', 'todo'], ['open', 'todo'], ['In Review', 'in-progress'], ['review', 'in-progress'], ['Verified', 'done'], ['approved', 'done'],
