@@ -299,8 +299,12 @@ function moveToMetadata(text: string, metadata: Record<string, string>): string 
 /** The status a done item's words give it when they say it was set aside, else undefined. */
 function setAside(text: string): Status | undefined {
   if (/^~~.+~~$/.test(text.trim())) return 'cancelled';
-  const said = /\b(deferred|descoped|cancell?ed|won'?t do|eliminated)\b/i.exec(text);
-  return said ? parseStatus(said[1]) : undefined;
+  // Said as a status: leading (`Deferred: …`), marked (`**descoped**`, `[deferred]`) or a
+  // parenthesis of its own (`(descoped)`); a note that explains (`(deferred - needs X)`) does not undo the tick.
+  const word = "(deferred|descoped|cancell?ed|won'?t do|eliminated)";
+  const said = new RegExp(`^${word}\\b|\\*\\*${word}\\*\\*|\\[${word}\\]|\\(${word}\\)`, 'i').exec(text.trim());
+  if (said) return parseStatus(said.slice(1).find(Boolean)!);
+  return undefined;
 }
 
 /** Task Master's task file heading: `# Task ID: 13`. */
