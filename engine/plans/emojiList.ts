@@ -16,9 +16,12 @@ export function readEmojiTasks(lines: readonly Line[], structure: Structure, tak
   const byItem = new Map<number, PlanTask>();
   let lineTask: PlanTask | undefined;
   let headingIndex = 0;
+  // Only lines with a bracket can be such tasks: the rest never reach the pattern.
   const starts = [
-    ...structure.items.filter((i) => !i.box).map((i) => ({ line: i.line, text: i.text, offset: i.textStart, parentLine: i.parent?.line })),
-    ...structure.paragraphs.map((p) => ({ line: p.startLine, text: lines[p.startLine].text, offset: lines[p.startLine].start, parentLine: undefined as number | undefined, paragraph: true })),
+    ...structure.items.filter((i) => !i.box && i.text.includes('[')).map((i) => ({ line: i.line, text: i.text, offset: i.textStart, parentLine: i.parent?.line })),
+    ...structure.paragraphs
+      .filter((p) => lines[p.startLine].text.includes('['))
+      .map((p) => ({ line: p.startLine, text: lines[p.startLine].text, offset: lines[p.startLine].start, parentLine: undefined as number | undefined, paragraph: true })),
   ].sort((a, b) => a.line - b.line);
   for (const start of starts) {
     while (headingIndex < structure.headings.length && structure.headings[headingIndex].line < start.line) {

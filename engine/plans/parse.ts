@@ -124,8 +124,8 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   readChecklistNotes(structure, checklistTasks);
   // A status table without ids that restates tasks read elsewhere in the file (a Cursor plan's
   // todos, heading tasks) is a summary of them: one task each, not two.
-  const named = tasks.map((t) => plainTitle(t.title));
-  const tableTasks = readTables(lines, structure.tables, problems).filter((row) => row.metadata[untitledTable] === undefined || !restates(row, named));
+  let named: string[] | undefined;
+  const tableTasks = readTables(lines, structure.tables, problems).filter((row) => row.metadata[untitledTable] === undefined || !restates(row, (named ??= tasks.map((t) => plainTitle(t.title)))));
   for (const task of tableTasks) task.parent ??= owners[task.line]?.id ?? null;
   tasks.push(...tableTasks);
   tasks.push(...readEmojiTasks(lines, structure, new Set(tasks.map((t) => t.line))));
@@ -277,32 +277,43 @@ const reportHeading = /\b(qa|review|test) (results?|review)\b|\bsummary\b|\bcomp
  * end (`abc1234`, `(abc1234)`) and `[checkpoint: abc1234]`, kept as metadata.
  */
 function moveToMetadata(text: string, metadata: Record<string, string>): string {
-  return text
-    .replace(/\s*\[checkpoint:\s*([0-9a-f]{7,40})\]/i, (_all, hash: string) => {
+  // Cheap checks first: most titles carry none of these, and this runs for every task.
+  let out = text;
+  if (out.includes('[checkpoint')) {
+    out = out.replace(/\s*\[checkpoint:\s*([0-9a-f]{7,40})\]/i, (_all, hash: string) => {
       metadata.checkpoint = hash;
       return '';
-    })
-    .replace(/\s*\(?\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])([0-9a-f]{7,40})\)?\s*$/, (_all, hash: string) => {
-      metadata.commit = hash;
-      return '';
-    })
-    .replace(/\s*\((?:est\.?|estimate|effort)\s*:?\s*([^)]*)\)/i, (_all, est: string) => {
+    });
+  }
+  const last = /\s+\(?([0-9a-f]{7,40})\)?\s*$/.exec(out);
+  if (last && /\d/.test(last[1]) && /[a-f]/.test(last[1])) {
+    metadata.commit = last[1];
+    out = out.slice(0, last.index);
+  }
+  if (out.includes('(')) {
+    out = out.replace(/\s*\((?:est\.?|estimate|effort)\s*:?\s*([^)]*)\)/i, (_all, est: string) => {
       metadata.estimate = est.trim();
       return '';
-    })
-    .replace(/^`(XXS|XS|S|M|L|XL|XXL)`\s+|\s+`(XXS|XS|S|M|L|XL|XXL)`$/, (_all, a: string | undefined, b: string | undefined) => {
+    });
+  }
+  if (out.includes('`')) {
+    out = out.replace(/^`(XXS|XS|S|M|L|XL|XXL)`\s+|\s+`(XXS|XS|S|M|L|XL|XXL)`$/, (_all, a: string | undefined, b: string | undefined) => {
       metadata.size = (a ?? b)!;
       return '';
     });
+  }
+  return out;
 }
+
+const setAsideWord = "(deferred|descoped|cancell?ed|won'?t do|eliminated)";
+const setAsideWords = new RegExp(`^${setAsideWord}\\b|\\*\\*${setAsideWord}\\*\\*|\\[${setAsideWord}\\]|\\(${setAsideWord}\\)`, 'i');
 
 /** The status a done item's words give it when they say it was set aside, else undefined. */
 function setAside(text: string): Status | undefined {
   if (/^~~.+~~$/.test(text.trim())) return 'cancelled';
   // Said as a status: leading (`Deferred: …`), marked (`**descoped**`, `[deferred]`) or a
   // parenthesis of its own (`(descoped)`); a note that explains (`(deferred - needs X)`) does not undo the tick.
-  const word = "(deferred|descoped|cancell?ed|won'?t do|eliminated)";
-  const said = new RegExp(`^${word}\\b|\\*\\*${word}\\*\\*|\\[${word}\\]|\\(${word}\\)`, 'i').exec(text.trim());
+  const said = setAsideWords.exec(text.trim());
   if (said) return parseStatus(said.slice(1).find(Boolean)!);
   return undefined;
 }
@@ -399,7 +410,7 @@ function checklistTask(
   });
   // Prose dependencies, `(depends on T010, T011)` or `Depends: T001`, leave the title.
   const dependencies: string[] = [];
-  text = text.replace(/\s*\(\s*(?:depends on|depends|after|requires|blocked by)\s*:?\s*([^)]*)\)|\s*\bDepends(?: on)?:\s*((?:[A-Za-z]*-?[\d.]+[\s,]*(?:and\s+)?)+)$/gi, (_all, inParens: string | undefined, trailing: string | undefined) => {
+  if (/depend|after|requires|blocked by/i.test(text)) text = text.replace(/\s*\(\s*(?:depends on|depends|after|requires|blocked by)\s*:?\s*([^)]*)\)|\s*\bDepends(?: on)?:\s*((?:[A-Za-z]*-?[\d.]+[\s,]*(?:and\s+)?)+)$/gi, (_all, inParens: string | undefined, trailing: string | undefined) => {
     dependencies.push(...parseDependencyList((inParens ?? trailing ?? '').replace(/\s+and\s+/gi, ', ').replace(/\btasks?\s+/gi, '')));
     return '';
   });
