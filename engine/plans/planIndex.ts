@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { PlanDocument, PlanTask, Problem } from './model';
 import { lineAt, splitLines } from './text';
 import { priorityRank } from './words';
@@ -63,6 +64,22 @@ export class PlanIndex {
     if (byTitle) return first(byTitle);
     const byId = global.byId.get(ref);
     if (byId && !(byId instanceof Map) && !/^\d+(\.\d+)*$/.test(ref)) return byId;
+    return doc && this.taskMasterSibling(ref, doc);
+  }
+
+  /**
+   * Task Master keeps one task a file (tasks/task_012.md) and names dependencies by bare number:
+   * between its task files in one folder, `12` is Task ID 12 (elsewhere a bare number never
+   * crosses files).
+   */
+  private taskMasterSibling(ref: string, from: PlanDocument): TaskRef | undefined {
+    if (!/^\d+(\.\d+)*$/.test(ref) || !from.tasks.some((t) => t.metadata.format === 'task-master')) return undefined;
+    const folder = path.dirname(from.file);
+    for (const [file, doc] of this.docs) {
+      if (file === from.file || path.dirname(file) !== folder) continue;
+      const task = doc.tasks.find((t) => t.id === ref && t.metadata.format === 'task-master');
+      if (task) return { file, task };
+    }
     return undefined;
   }
 
@@ -101,6 +118,8 @@ export class PlanIndex {
     const seenIds = new Map<string, PlanTask>();
     const cycles = this.cyclesFrom(doc);
     let lines: ReturnType<typeof splitLines> | undefined; // only for an unknown status, which is rare
+    const children = new Map<string, PlanTask[]>();
+    for (const task of doc.tasks) if (task.parent !== null) children.set(task.parent, (children.get(task.parent) ?? []).concat(task));
     for (const task of doc.tasks) {
       const first = seenIds.get(task.id);
       if (first) {
@@ -126,6 +145,12 @@ export class PlanIndex {
       const open = task.deliverables.filter((d) => !d.done).length;
       if (task.status === 'done' && open > 0) {
         problems.push(problem('done-with-open-items', 'warning', task, `task "${task.id}" is done but ${open} of its ${task.deliverables.length} deliverables are open`));
+      }
+      // A done parent with open subtasks is the same contradiction.
+      const subtasks = task.status === 'done' ? (children.get(task.id) ?? []).filter((t) => t !== task) : [];
+      const openSubtasks = subtasks.filter((t) => t.status !== 'done' && t.status !== 'cancelled' && t.status !== 'unknown');
+      if (openSubtasks.length) {
+        problems.push(problem('done-with-open-items', 'warning', task, `task "${task.id}" is done but ${openSubtasks.length} of its ${subtasks.length} subtasks are open (${openSubtasks.slice(0, 3).map((t) => t.id).join(', ')})`));
       }
     }
     for (const todo of doc.todoLines) {

@@ -110,7 +110,7 @@ describe('plan formats of planning tools', () => {
     assert.equal(mapper.metadata.acceptanceCriteria, '1, 2');
     assert.deepEqual(
       doc.tasks.filter((t) => t.dialect === 'emoji-list').map((t) => `${t.id} ${t.status} ${t.parent ?? '-'}`),
-      ['TASK-2.3.1 done -', '1a done TASK-2.3.1', '1b in-progress TASK-2.3.1', '1c todo TASK-2.3.1'],
+      ['TASK-2.3.1 in-progress -', '1a done TASK-2.3.1', '1b in-progress TASK-2.3.1', '1c todo TASK-2.3.1'],
     );
     assert.ok(!doc.tasks.some((t) => /QA/.test(t.title)));
     assert.deepEqual(problems(doc), []);
@@ -148,6 +148,21 @@ describe('plan formats of planning tools', () => {
         'phase-2-billing-export done Phase 2: Billing export {"checkpoint":"3f9a2c1"}',
       ],
     );
+  });
+
+  it('Task Master: bare task numbers resolve between the task files of one folder; a done parent with open subtasks is a problem', () => {
+    const index = new PlanIndex();
+    for (const file of ['task_005.md', 'task_006.md', 'task_007.md']) index.set(read(`.taskmaster/tasks/${file}`));
+    const seven = path.join(root, '.taskmaster/tasks/task_007.md');
+    assert.deepEqual(index.problems(seven).map((p) => p.code), []);
+    assert.equal(index.resolve('6', seven)?.task.title, 'Count requests per key');
+    // Outside a Task Master folder a bare number still never crosses files.
+    const other = parsePlan('/elsewhere/plan.md', '# Plan\n\n### Task 1: Uses six\n\n**Status**: todo | **Dependencies**: [6]\n');
+    index.set(other);
+    assert.deepEqual(index.problems('/elsewhere/plan.md').map((p) => p.code), ['unknown-dependency']);
+    const doneParent = parsePlan('/elsewhere/done.md', '# Plan\n\n- [x] 1. Ship it\n  - [x] 1.1 Build\n  - [ ] 1.2 Announce\n');
+    index.set(doneParent);
+    assert.deepEqual(index.problems('/elsewhere/done.md').map((p) => `${p.code} ${p.taskId}`), ['done-with-open-items 1']);
   });
 
   it('reads the status words and symbols planning tools use', () => {
