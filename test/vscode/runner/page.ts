@@ -9,14 +9,18 @@ export async function findWebviewFrame(page: Page, title: string, timeoutMs = 30
   let seen: string[] = [];
   for (;;) {
     seen = [];
+    const matches: Frame[] = [];
     for (const frame of page.frames()) {
-      if (!frame.url().includes('/webview/') || frame.url().includes('index.html')) continue;
+      if (frame.isDetached() || !frame.url().includes('/webview/') || frame.url().includes('index.html')) continue;
       // A frame that is still loading (or being torn down) can keep title() waiting: ask each
       // frame briefly, so one slow frame never uses up the whole deadline.
       const frameTitle = await Promise.race([frame.title().catch(() => ''), delay(1_000).then(() => '(no answer)')]);
-      if (frameTitle === title) return frame;
-      seen.push(frameTitle || '(untitled)');
+      if (frameTitle === title) matches.push(frame);
+      else seen.push(frameTitle || '(untitled)');
     }
+    // A view closed and opened again can leave its old frame behind for a while, empty: the
+    // newest frame of that title is the one on screen.
+    if (matches.length) return matches[matches.length - 1];
     if (Date.now() > deadline) throw new Error(`no webview titled "${title}" is open after ${timeoutMs / 1000} s (open: ${seen.join(', ') || 'none'})`);
     await delay(200);
   }
