@@ -1,4 +1,4 @@
-import { noDeliverables, noMetadata, type PlanTask } from './model';
+import { unsaidFields, type PlanTask } from './model';
 import type { Structure } from './structure';
 import type { Line } from './text';
 import { parseStatus, statusSymbolAt } from './words';
@@ -36,26 +36,18 @@ export function readEmojiTasks(lines: readonly Line[], structure: Structure, tak
     const at = start.offset + start.text.indexOf(m[2]);
     const parent = (start.parentLine !== undefined ? byItem.get(start.parentLine) : undefined) ?? ('paragraph' in start ? undefined : lineTask);
     const task: PlanTask = {
+      ...unsaidFields,
       id: m[3],
       title: m[4].replace(/\*\*/g, '').trim(),
       status: parseStatus(symbol),
       rawStatus: symbol,
-      priority: null,
       dependencies: [],
       dialect: 'emoji-list',
       line: start.line,
       startLine: start.line,
       endLine: start.line,
       statusSpan: { start: at, end: at + symbol.length },
-      deliverables: noDeliverables,
-      assignee: null,
-      started: null,
-      completed: null,
-      lastUpdated: null,
-      effort: null,
       parent: parent?.id ?? null,
-      blocker: null,
-      metadata: noMetadata,
     };
     tasks.push(task);
     byItem.set(start.line, task);

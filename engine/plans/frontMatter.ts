@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type YAMLSeq } from 'yaml';
-import { noDeliverables, noMetadata, type PlanTask, type Problem } from './model';
+import { unsaidFields, type PlanTask, type Problem } from './model';
 import { lineAt, type Line } from './text';
 import { parseStatus } from './words';
 
@@ -132,25 +132,16 @@ function todoTask(entry: TodoEntry, lines: readonly Line[]): PlanTask {
   const title = entry.content ?? entry.id ?? '';
   const line = lineAt(lines, entry.start);
   return {
+    ...unsaidFields,
     id: entry.id ?? title,
     title,
     status: entry.status ? parseStatus(entry.status.value) : 'unknown',
     rawStatus: entry.status?.value ?? '',
-    priority: null,
     dependencies: entry.dependencies,
     dialect: 'front-matter',
     line,
     startLine: line,
     endLine: lineAt(lines, Math.max(entry.start, entry.end - 1)),
     statusSpan: entry.status ? { start: entry.status.start, end: entry.status.end } : undefined,
-    deliverables: noDeliverables,
-    assignee: null,
-    started: null,
-    completed: null,
-    lastUpdated: null,
-    effort: null,
-    parent: null,
-    blocker: null,
-    metadata: noMetadata,
   };
 }

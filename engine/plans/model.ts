@@ -36,6 +36,20 @@ export interface Checkbox {
 export const noDeliverables: Checkbox[] = Object.freeze([]) as unknown as Checkbox[];
 export const noMetadata: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
+/** The fields a reader leaves empty unless its format says them (spread first, then set what it knows). */
+export const unsaidFields = {
+  priority: null,
+  deliverables: noDeliverables,
+  assignee: null,
+  started: null,
+  completed: null,
+  lastUpdated: null,
+  effort: null,
+  parent: null,
+  blocker: null,
+  metadata: noMetadata,
+} satisfies Partial<PlanTask>;
+
 export interface PlanTask {
   id: string;
   title: string;

@@ -1,4 +1,4 @@
-import { noDeliverables, noMetadata, type PlanTask } from './model';
+import { unsaidFields, type PlanTask } from './model';
 import { slug } from './slug';
 import type { Structure } from './structure';
 import type { Line } from './text';
@@ -23,25 +23,16 @@ export function readStoryTask(lines: readonly Line[], structure: Structure): Pla
   const title = story ? story[2].trim() : (top?.text ?? raw);
   const at = line.start + line.text.indexOf(raw);
   return {
+    ...unsaidFields,
     id: story ? story[1] : slug(title),
     title,
     status,
     rawStatus: raw,
-    priority: null,
     dependencies: [],
     dialect: 'header-block',
     line: top?.line ?? statusHeading.line,
     startLine: top?.line ?? statusHeading.line,
     endLine: paragraph.lastLine,
     statusSpan: { start: at, end: at + raw.length },
-    deliverables: noDeliverables,
-    assignee: null,
-    started: null,
-    completed: null,
-    lastUpdated: null,
-    effort: null,
-    parent: null,
-    blocker: null,
-    metadata: noMetadata,
   };
 }
