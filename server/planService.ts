@@ -90,7 +90,7 @@ export class PlanService {
   private async readFromDisk(file: string): Promise<void> {
     // A link in the workspace that leads out is not a plan of this workspace: never read.
     if (!(await resolvesWithin(file, this.folders))) {
-      this.index.delete(file);
+      this.forget(file);
       return;
     }
     try {
@@ -99,9 +99,16 @@ export class PlanService {
       else this.readOnly.add(file);
       this.accept(doc);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.index.delete(file);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.forget(file);
       else this.log.warn(`Plans: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /** A plan that is gone (or was never this workspace's): dropped, and the client told, like a deletion. */
+  private forget(file: string): void {
+    if (!this.index.get(file)) return;
+    this.dirty.add(file);
+    this.index.delete(file);
   }
 
   private accept(doc: PlanDocument): void {

@@ -40,6 +40,8 @@ describe('Chat and Mission Control in a real VS Code', function () {
     await server?.close();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await rm(file('chat-work'), { recursive: true, force: true });
+    // The next suites count the workspace's plans: wait until the index has dropped this one.
+    if (api) await runner.eventually(async () => !api.plans.all().some((p) => p.file.startsWith('chat-work/')), 'the chat plan to leave the index', 30_000);
   });
 
   it('runs a whole task from the chat: streamed text, tool cards, an approval and a question answered inline, the file and the plan written', async () => {

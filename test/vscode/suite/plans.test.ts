@@ -125,7 +125,8 @@ describe('Plans in a real VS Code', () => {
     }, 'the board to render the plans').catch(async (err: Error) => {
       // What the board showed instead tells a slow board from a wrong one.
       const shown = await runner.webviewTexts(plansBoardTitle, 'body').catch(() => ['(no board)']);
-      throw new Error(`${err.message}; the board shows: ${shown.join(' ').replace(/\s+/g, ' ').slice(0, 2000)}`);
+      const log = await runner.channelLog('Plumbline').catch(() => '(no log)');
+      throw new Error(`${err.message}; the board shows: ${shown.join(' ').replace(/\s+/g, ' ').slice(0, 2000)}; the log ends: ${log.split('\n').slice(-25).join('\n')}`);
     });
     assert.deepEqual(progress, ['3/8 done']);
     assert.deepEqual(await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/header-block.md"] [data-progress]'), ['6/15 done']);
