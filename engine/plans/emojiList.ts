@@ -11,16 +11,20 @@ import { parseStatus, statusSymbolAt } from './words';
  */
 const emojiTask = /^(\*\*)?\s*(\S+?)\s*(?:\*\*)?\s*\*{0,2}\[([\w][\w.-]*)\]\*{0,2}\s+(.+)$/u;
 
+const startsWithSymbol = /^[\s*]*[^\x00-\x7F]/;
+const mayBeEmojiTask = (text: string) => startsWithSymbol.test(text) && text.includes('[');
+
 export function readEmojiTasks(lines: readonly Line[], structure: Structure, taken: ReadonlySet<number>): PlanTask[] {
   const tasks: PlanTask[] = [];
   const byItem = new Map<number, PlanTask>();
   let lineTask: PlanTask | undefined;
   let headingIndex = 0;
-  // Only lines with a bracket can be such tasks: the rest never reach the pattern.
+  // Only lines that start with a symbol (not ASCII) and hold a bracket can be such tasks: the
+  // rest, nearly every line, never reach the pattern.
   const starts = [
-    ...structure.items.filter((i) => !i.box && i.text.includes('[')).map((i) => ({ line: i.line, text: i.text, offset: i.textStart, parentLine: i.parent?.line })),
+    ...structure.items.filter((i) => !i.box && mayBeEmojiTask(i.text)).map((i) => ({ line: i.line, text: i.text, offset: i.textStart, parentLine: i.parent?.line })),
     ...structure.paragraphs
-      .filter((p) => lines[p.startLine].text.includes('['))
+      .filter((p) => mayBeEmojiTask(lines[p.startLine].text))
       .map((p) => ({ line: p.startLine, text: lines[p.startLine].text, offset: lines[p.startLine].start, parentLine: undefined as number | undefined, paragraph: true })),
   ].sort((a, b) => a.line - b.line);
   for (const start of starts) {
