@@ -49,7 +49,7 @@ export function filePlanAccess(workspaceOrRoot: Workspace | string): PlanAccess 
   const workspace = typeof workspaceOrRoot === 'string' ? new Workspace(workspaceOrRoot) : workspaceOrRoot;
   const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
   const load = async () => {
-    const root = (await workspace.resolve('.')).absolute;
+    const root = await workspace.realRoot();
     return { root, index: (await loadPlans([root], root)).index };
   };
   const one = async (file: string) => {
@@ -74,11 +74,11 @@ export function filePlanAccess(workspaceOrRoot: Workspace | string): PlanAccess 
     },
     async setStatus(file, id, status) {
       const target = await workspace.resolve(file);
-      await editPlanOnDisk(target.absolute, (doc) => setStatus(doc, id, status)).catch(relative(target));
+      await editPlanOnDisk(target.absolute, (doc) => setStatus(doc, id, status), target.relative);
     },
     async toggle(file, line) {
       const target = await workspace.resolve(file);
-      await editPlanOnDisk(target.absolute, (doc) => toggleCheckbox(doc, line - 1)).catch(relative(target));
+      await editPlanOnDisk(target.absolute, (doc) => toggleCheckbox(doc, line - 1), target.relative);
     },
     async next() {
       const { root, index } = await load();
@@ -88,10 +88,3 @@ export function filePlanAccess(workspaceOrRoot: Workspace | string): PlanAccess 
   };
 }
 
-/** Errors name the file as the model named it, not by its absolute path. */
-function relative(target: { absolute: string; relative: string }) {
-  return (err: unknown): never => {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new Error(message.split(target.absolute).join(target.relative));
-  };
-}

@@ -105,9 +105,9 @@ async function editTarget(ctx: CommandContext, fileArg: string | undefined): Pro
 /** Runs one plan edit on disk; a refusal (no such task, not UTF-8) is a one-line error. */
 async function editOnDisk(ctx: CommandContext, file: string, change: Parameters<typeof editPlanOnDisk>[1]) {
   try {
-    return await editPlanOnDisk(file, change);
+    return await editPlanOnDisk(file, change, display(ctx, file));
   } catch (err) {
-    if (err instanceof PlanEditError) throw new CliError(err.message.startsWith(file) ? `${display(ctx, file)}${err.message.slice(file.length)}` : `${display(ctx, file)}: ${err.message}`);
+    if (err instanceof PlanEditError) throw new CliError(err.namesFile ? err.message : `${display(ctx, file)}: ${err.message}`);
     throw err;
   }
 }

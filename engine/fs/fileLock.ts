@@ -45,12 +45,12 @@ export async function withFileLock<T>(file: string, work: () => Promise<T>): Pro
  * Resolves true when the file was written.
  */
 export async function editFile(file: string, edit: (current: Buffer | null) => Promise<Uint8Array | string | undefined> | Uint8Array | string | undefined, options: WriteOptions = {}): Promise<boolean> {
-  // The folder first: the lock file lives in it.
+  // The folder first (the lock file lives in it); the write then finds it made.
   if (options.createFoldersWithin) await makeFoldersWithin(options.createFoldersWithin, path.dirname(file));
   return withFileLock(file, async () => {
     const next = await edit(await readRegularFile(file, { missing: 'null' }));
     if (next === undefined) return false;
-    await writeFileAtomic(file, next, options);
+    await writeFileAtomic(file, next, { mode: options.mode });
     return true;
   });
 }

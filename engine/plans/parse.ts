@@ -5,7 +5,7 @@ import { readFrontMatter } from './frontMatter';
 import { noDeliverables, noMetadata, type Checkbox, type Dialect, type Status, type PlanDocument, type PlanTask, type Problem, type TodoLine } from './model';
 import { readStructure, type Heading, type ListItem, type Structure } from './structure';
 import { slug } from './slug';
-import { readTables, untitledTable } from './table';
+import { readTables, rowsWithoutIds } from './table';
 import { splitLines, type Line } from './text';
 import { isValidDate, parsePriority, parseStatus } from './words';
 
@@ -125,7 +125,7 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   // A status table without ids that restates tasks read elsewhere in the file (a Cursor plan's
   // todos, heading tasks) is a summary of them: one task each, not two.
   let named: string[] | undefined;
-  const tableTasks = readTables(lines, structure.tables, problems).filter((row) => row.metadata[untitledTable] === undefined || !restates(row, (named ??= tasks.map((t) => plainTitle(t.title)))));
+  const tableTasks = readTables(lines, structure.tables, problems).filter((row) => !rowsWithoutIds.has(row) || !restates(row, (named ??= tasks.map((t) => plainTitle(t.title)))));
   for (const task of tableTasks) task.parent ??= owners[task.line]?.id ?? null;
   tasks.push(...tableTasks);
   tasks.push(...readEmojiTasks(lines, structure, new Set(tasks.map((t) => t.line))));
@@ -384,7 +384,8 @@ function checklistTask(
   const metadata: Record<string, string> = {};
   // The title runs to the end of the item's paragraph; a note line in it (`_Requirements: 1.2_`)
   // is metadata, not title.
-  const wrapped = item.continuation.filter((line) => !readNote(line, metadata, []));
+  const dependencies: string[] = [];
+  const wrapped = item.continuation.filter((line) => !readNote(line, metadata, dependencies));
   let text = [box.text, ...wrapped].join(' ');
   if (item.box?.optional) metadata.optional = 'true';
   const idMatch = explicitId.exec(text);
@@ -409,7 +410,6 @@ function checklistTask(
     return '';
   });
   // Prose dependencies, `(depends on T010, T011)` or `Depends: T001`, leave the title.
-  const dependencies: string[] = [];
   if (/depend|after|requires|blocked by/i.test(text)) text = text.replace(/\s*\(\s*(?:depends on|depends|after|requires|blocked by)\s*:?\s*([^)]*)\)|\s*\bDepends(?: on)?:\s*((?:[A-Za-z]*-?[\d.]+[\s,]*(?:and\s+)?)+)$/gi, (_all, inParens: string | undefined, trailing: string | undefined) => {
     dependencies.push(...parseDependencyList((inParens ?? trailing ?? '').replace(/\s+and\s+/gi, ', ').replace(/\btasks?\s+/gi, '')));
     return '';

@@ -119,7 +119,12 @@ export class PlanIndex {
     const cycles = this.cyclesFrom(doc);
     let lines: ReturnType<typeof splitLines> | undefined; // only for an unknown status, which is rare
     const children = new Map<string, PlanTask[]>();
-    for (const task of doc.tasks) if (task.parent !== null) children.set(task.parent, (children.get(task.parent) ?? []).concat(task));
+    for (const task of doc.tasks) {
+      if (task.parent === null) continue;
+      const siblings = children.get(task.parent);
+      if (siblings) siblings.push(task);
+      else children.set(task.parent, [task]);
+    }
     for (const task of doc.tasks) {
       const first = seenIds.get(task.id);
       if (first) {

@@ -68,8 +68,8 @@ export function rewriteCell(text: string, span: Span, newText: string): TextEdit
 }
 
 const idHeaders = /^(id|task id|task|subtask|sub-task|key|#|ref)$/i;
-/** Metadata key on rows of a table without an ID column (their ids come from their titles). */
-export const untitledTable = 'table without ids';
+/** Rows of tables without an ID column (their ids come from their titles), for the parser's restatement check. */
+export const rowsWithoutIds = new WeakSet<PlanTask>();
 
 /** What a table without an ID column lists, by its first column's header. */
 const titleHeaders = /^(feature|component|item|deliverable|milestone|phase|sprint|step|story|module|service|work item|epic|area|description)$/i;
@@ -164,8 +164,9 @@ export function readTables(lines: readonly Line[], tables: readonly Table[], pro
         effort: cell(effortCol)?.text || null,
         parent: isSubtaskTable ? parentId(id, known) : null,
         blocker: null,
-        metadata: idCol === -1 ? { ...metadata, [untitledTable]: 'true' } : Object.keys(metadata).length ? metadata : noMetadata,
+        metadata: Object.keys(metadata).length ? metadata : noMetadata,
       });
+      if (idCol === -1) rowsWithoutIds.add(tasks[tasks.length - 1]);
       known.add(id);
     }
   }
