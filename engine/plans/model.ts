@@ -9,7 +9,8 @@ export type Status = (typeof statuses)[number];
 export const priorities = ['critical', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof priorities)[number];
 
-export const dialects = ['header-block', 'task-heading', 'numbered-section', 'checklist', 'table', 'front-matter', 'emoji-list'] as const;
+/** SPEC §1's six dialects, then the formats planning tools write (each one module in `formats/`). */
+export const dialects = ['header-block', 'task-heading', 'numbered-section', 'checklist', 'table', 'front-matter', 'task-master', 'story', 'emoji-list', 'status-list'] as const;
 export type Dialect = (typeof dialects)[number];
 
 /** A span of the file's text, as UTF-16 offsets into the decoded string (BOM included). */
@@ -81,6 +82,17 @@ export interface PlanTask {
   metadata: Record<string, string>;
 }
 
+/**
+ * A task written a second time in one file (a summary table's row or an overview checkbox that
+ * restates a heading task): one task, not a duplicate. Edits of the task update it too.
+ */
+export interface Mirror {
+  /** The id of the task it restates. */
+  of: string;
+  /** The restatement as its own format reads it. */
+  task: PlanTask;
+}
+
 /** A `- [x] Complete Task 12: ...` line in a To-dos section: mirrors task 12's status. */
 export interface TodoLine {
   line: number;
@@ -117,6 +129,7 @@ export interface PlanDocument {
   dialects: Dialect[];
   tasks: PlanTask[];
   todoLines: TodoLine[];
+  mirrors: Mirror[];
   /** Every checkbox outside code, comments and front matter: deliverables, checklist tasks, To-dos lines. */
   checkboxes: Checkbox[];
   /** What this file alone says is wrong; cross-file problems come from validate(). */

@@ -73,11 +73,11 @@ export class PlanIndex {
    * crosses files).
    */
   private taskMasterSibling(ref: string, from: PlanDocument): TaskRef | undefined {
-    if (!/^\d+(\.\d+)*$/.test(ref) || !from.tasks.some((t) => t.metadata.format === 'task-master')) return undefined;
+    if (!/^\d+(\.\d+)*$/.test(ref) || !from.tasks.some((t) => t.dialect === 'task-master')) return undefined;
     const folder = path.dirname(from.file);
     for (const [file, doc] of this.docs) {
       if (file === from.file || path.dirname(file) !== folder) continue;
-      const task = doc.tasks.find((t) => t.id === ref && t.metadata.format === 'task-master');
+      const task = doc.tasks.find((t) => t.id === ref && t.dialect === 'task-master');
       if (task) return { file, task };
     }
     return undefined;

@@ -1,15 +1,31 @@
-import { parseDependencyList } from './fields';
-import { slug } from './slug';
-import { noDeliverables, noMetadata, type PlanTask, type Problem, type Span } from './model';
-import type { Table } from './structure';
-import type { Line, TextEdit } from './text';
-import { parsePriority, parseStatus } from './words';
+import { parseDependencyList } from '../fields';
+import { slug } from '../slug';
+import { noDeliverables, noMetadata, type PlanDocument, type PlanTask, type Span } from '../model';
+import type { Line, TextEdit } from '../text';
+import { parsePriority, parseStatus } from '../words';
+import type { PlanFormat, PlanSource, SettableStatus } from './format';
+import { startsWithSymbol, statusSymbols, statusWords, styled } from './statusText';
+import { containsWords, plainTitle } from './titles';
 
 /**
- * Tables with an ID column and a Status column: each row is a task (table dialect). The ID
- * column may be headed ID, Task ID, Key, # or Subtask; a Subtask row whose id extends another
- * row's id (`qual-001-a` under `qual-001`) is that task's subtask.
+ * `table` (SPEC §1): a table with a Status column is a task table, one task a row. The ID
+ * column may be headed ID, Task ID, Key, # or Subtask (a Subtask row whose id extends another
+ * row's id, `qual-001-a` under `qual-001`, is that task's subtask). Without an ID column (memory
+ * banks, roadmaps' progress tables) a table of things with a status still is one: the id is a
+ * number at the start of the title cell (`7. Billing Export`), else a slug of the title; and
+ * such a table that restates tasks read elsewhere in the file (a Cursor plan's todos, phase
+ * headings) is a summary of them, one task each, not two.
  */
+export const table: PlanFormat = {
+  dialect: 'table',
+  recognize: (source) => source.structure.tables.length > 0,
+  read(source) {
+    let named: string[] | undefined;
+    return readTables(source).filter((row) => !rowsWithoutIds.has(row) || !restates(row, (named ??= source.tasks.map((t) => plainTitle(t.title)))));
+  },
+  setStatus: tableStatus,
+};
+
 export interface Cell {
   text: string;
   /** The cell between its pipes, spaces included (for rewrites that keep the column width). */
@@ -68,8 +84,8 @@ export function rewriteCell(text: string, span: Span, newText: string): TextEdit
 }
 
 const idHeaders = /^(id|task id|task|subtask|sub-task|key|#|ref)$/i;
-/** Rows of tables without an ID column (their ids come from their titles), for the parser's restatement check. */
-export const rowsWithoutIds = new WeakSet<PlanTask>();
+/** Rows of tables without an ID column (their ids come from their titles). */
+const rowsWithoutIds = new WeakSet<PlanTask>();
 
 /** What a table without an ID column lists, by its first column's header. */
 const titleHeaders = /^(feature|component|item|deliverable|milestone|phase|sprint|step|story|module|service|work item|epic|area|description)$/i;
@@ -78,8 +94,8 @@ const titleHeaders = /^(feature|component|item|deliverable|milestone|phase|sprin
  * A row's status: its Status cell's words; when they say nothing Plumbline knows (`🟡 Structure`),
  * the row's completion cell (`25%`: in progress, `100%` done, `0%` to do).
  */
-function rowStatus(text: string | undefined, cells: readonly Cell[]): PlanTask['status'] {
-  const status = text === undefined ? 'unknown' : parseStatus(text);
+function rowStatus(source: PlanSource, text: string | undefined, cells: readonly Cell[]): PlanTask['status'] {
+  const status = text === undefined ? 'unknown' : source.status(text);
   if (status !== 'unknown') return status;
   const percent = cells.map((c) => /^\**(\d{1,3})\s*%\**$/.exec(c.text)).find(Boolean);
   if (!percent) return status;
@@ -101,7 +117,9 @@ function titleText(text: string, numberIsId: boolean): string {
   return numberIsId ? plain.replace(/^\**(\d+(?:\.\d+)*)[.)]?\s+/, '').replace(/^\*\*(.*)\*\*$/, '$1') : plain;
 }
 
-export function readTables(lines: readonly Line[], tables: readonly Table[], problems: Problem[]): PlanTask[] {
+function readTables(source: PlanSource): PlanTask[] {
+  const { lines, problems } = source;
+  const tables = source.structure.tables;
   const tasks: PlanTask[] = [];
   const known = new Set<string>();
   for (const table of tables) {
@@ -147,7 +165,7 @@ export function readTables(lines: readonly Line[], tables: readonly Table[], pro
       tasks.push({
         id,
         title,
-        status: rowStatus(status?.text, cells),
+        status: rowStatus(source, status?.text, cells),
         rawStatus: status?.text ?? '',
         priority: cell(priorityCol) ? parsePriority(cell(priorityCol)!.text) : null,
         dependencies: cell(depsCol) ? parseDependencyList(cell(depsCol)!.text) : [],
@@ -179,4 +197,34 @@ function parentId(id: string, known: ReadonlySet<string>): string | null {
     if ((id[i] === '-' || id[i] === '.') && known.has(id.slice(0, i))) return id.slice(0, i);
   }
   return null;
+}
+
+/**
+ * A row of a status table without ids restates a task of the file when a task's title holds
+ * the row's title (`Environment Setup` in `Phase 0: Environment Setup (…)`) or starts with the
+ * row's numbered cell and its column's name (`| **5** |` under `Phase` and `Phase 5: …`).
+ */
+function restates(row: PlanTask, named: readonly string[]): boolean {
+  const title = plainTitle(row.title);
+  const numbered = Object.entries(row.metadata)
+    .map(([column, value]) => ({ column: column.toLowerCase(), number: /^\**\s*(\d+(?:\.\d+)*)\s*\**$/.exec(value)?.[1] }))
+    .filter((c): c is { column: string; number: string } => c.number !== undefined);
+  return named.some((t) => containsWords(t, title) || numbered.some((c) => containsWords(t.slice(0, c.column.length + c.number.length + 1), `${c.column} ${c.number}`)));
+}
+
+const words = { todo: 'pending', 'in-progress': 'in progress', blocked: 'blocked', paused: 'paused', done: 'done', cancelled: 'cancelled' };
+
+/** Rewrites the Status cell in the table's own words: its nearest row of that status says how (`✅ Complete`). */
+function tableStatus(doc: PlanDocument, task: PlanTask, status: SettableStatus) {
+  const rows = new Map(doc.tasks.filter((t) => t.dialect === 'table').map((t) => [t.line, t]));
+  const sameTable: PlanTask[] = [];
+  for (const step of [-1, 1]) for (let line = task.line + step; rows.has(line); line += step) sameTable.push(rows.get(line)!);
+  const said = sameTable
+    // By the words alone: a row whose status came from its completion cell (`🟡 Wiring`, 40%) says nothing to copy.
+    .filter((t) => parseStatus(t.rawStatus) === status)
+    .sort((a, b) => Math.abs(a.line - task.line) - Math.abs(b.line - task.line))[0]
+    ?.rawStatus.trim();
+  if (said) return { ok: true as const, edits: [rewriteCell(doc.text, task.statusSpan!, said)] };
+  const text = (startsWithSymbol(task.rawStatus) ? `${statusSymbols[status]} ` : '') + styled(statusWords(task.rawStatus), words[status], ' ');
+  return { ok: true as const, edits: [rewriteCell(doc.text, task.statusSpan!, text)] };
 }

@@ -1,46 +1,59 @@
 import { isMap, isScalar, isSeq, parseDocument, type YAMLSeq } from 'yaml';
-import { unsaidFields, type PlanTask, type Problem } from './model';
-import { lineAt, type Line } from './text';
-import { parseStatus } from './words';
+import { unsaidFields, type PlanTask } from '../model';
+import { lineAt, type Line } from '../text';
+import type { PlanFormat, PlanSource, SettableStatus } from './format';
+import { replaceSpan } from './statusText';
 
 /**
- * YAML front matter (`---` … `---` at the top of the file). Cursor plan files keep their todos
- * there: `todos: [{id, content, status}]`. Returns the line after the front matter (0 when there
- * is none), the todos as tasks, and what could not be read.
+ * The front matter's `---` lines (`---` … `---` or `...` at the top of the file), or null. The
+ * parser blanks these lines for markdown, so a YAML string can never open a code fence.
  */
-export function readFrontMatter(
-  text: string,
-  lines: readonly Line[],
-): { endLine: number; tasks: PlanTask[]; problems: Problem[] } {
-  const none = { endLine: 0, tasks: [], problems: [] };
-  if (lines.length < 2 || lines[0].text !== '---') return none;
-  let close = -1;
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i].text === '---' || lines[i].text === '...') {
-      close = i;
-      break;
-    }
-  }
-  if (close === -1) return none;
-  const start = lines[1].start;
-  // YAML does not take a lone CR as a line break; CR → LF keeps every offset where it was.
-  const source = text.slice(start, lines[close].start).replace(/\r(?!\n)/g, '\n');
-  const doc = parseDocument(source, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false });
-  const problems: Problem[] = doc.errors.slice(0, 5).map((err) => ({
-    code: 'unreadable' as const,
-    severity: 'warning' as const,
-    line: lineAt(lines, start + (err.pos?.[0] ?? 0)),
-    taskId: null,
-    message: `front matter could not be read: ${err.message.split('\n')[0]}`,
-  }));
-  const todos = isMap(doc.contents) ? doc.contents.get('todos', true) : undefined;
-  // Cursor writes YAML that is not valid (an unquoted colon in `content:`): when the parser
-  // stumbles, the todos are read line by line rather than lost.
-  const entries = isSeq(todos) && doc.errors.length === 0 ? yamlTodos(todos, start) : lenientTodos(lines, 1, close);
-  if (doc.errors.length && entries.length) problems.length = 0;
-  const tasks = entries.map((entry) => todoTask(entry, lines));
-  return { endLine: close + 1, tasks, problems };
+export function frontMatterLines(lines: readonly Line[]): { open: number; close: number } | null {
+  if (lines.length < 2 || lines[0].text !== '---') return null;
+  for (let i = 1; i < lines.length; i++) if (lines[i].text === '---' || lines[i].text === '...') return { open: 0, close: i };
+  return null;
 }
+
+/**
+ * `front-matter` (SPEC §1): Cursor plan files keep their todos in YAML front matter, `todos:
+ * [{id, content, status, dependencies}]`. Cursor writes YAML that is not valid (an unquoted
+ * colon in `content:`): when the YAML parser stumbles, the todos are read line by line rather
+ * than lost, and never invented from a table elsewhere in the file.
+ */
+export const frontMatter: PlanFormat = {
+  dialect: 'front-matter',
+  recognize: (source) => source.frontMatter !== null,
+  read(source) {
+    const { text, lines } = source;
+    const close = source.frontMatter!.close;
+    const start = lines[1].start;
+    // YAML does not take a lone CR as a line break; CR → LF keeps every offset where it was.
+    const yaml = text.slice(start, lines[close].start).replace(/\r(?!\n)/g, '\n');
+    const doc = parseDocument(yaml, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false });
+    const todos = isMap(doc.contents) ? doc.contents.get('todos', true) : undefined;
+    const entries = isSeq(todos) && doc.errors.length === 0 ? yamlTodos(todos, start) : lenientTodos(lines, 1, close);
+    // YAML that did not parse but whose todos were read line by line is Cursor's, not a problem.
+    if (!doc.errors.length || !entries.length) {
+      for (const err of doc.errors.slice(0, 5)) {
+        source.problems.push({
+          code: 'unreadable',
+          severity: 'warning',
+          line: lineAt(lines, start + (err.pos?.[0] ?? 0)),
+          taskId: null,
+          message: `front matter could not be read: ${err.message.split('\n')[0]}`,
+        });
+      }
+    }
+    return entries.map((entry) => todoTask(entry, source));
+  },
+  setStatus(_doc, task, status) {
+    const word = (words as Partial<Record<SettableStatus, string>>)[status];
+    if (!word) return { ok: false, error: `Cursor plan todos can be pending, in_progress, completed or cancelled, not ${status}` };
+    return { ok: true, edits: [replaceSpan(task.statusSpan!, word)] };
+  },
+};
+
+const words = { todo: 'pending', 'in-progress': 'in_progress', done: 'completed', cancelled: 'cancelled' };
 
 /** A todo as read from the front matter, with the offsets (in the whole file) of what edits touch. */
 interface TodoEntry {
@@ -128,14 +141,15 @@ function unquote(value: string): string {
   return value.trim().replace(/^(["'])(.*)\1$/, '$2');
 }
 
-function todoTask(entry: TodoEntry, lines: readonly Line[]): PlanTask {
+function todoTask(entry: TodoEntry, source: PlanSource): PlanTask {
+  const lines = source.lines;
   const title = entry.content ?? entry.id ?? '';
   const line = lineAt(lines, entry.start);
   return {
     ...unsaidFields,
     id: entry.id ?? title,
     title,
-    status: entry.status ? parseStatus(entry.status.value) : 'unknown',
+    status: entry.status ? source.status(entry.status.value) : 'unknown',
     rawStatus: entry.status?.value ?? '',
     dependencies: entry.dependencies,
     dialect: 'front-matter',
