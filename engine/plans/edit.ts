@@ -1,6 +1,6 @@
 import { formatOf, type EditResult } from './formats';
 import { doneMark } from './formats/statusText';
-import type { PlanDocument, Status } from './model';
+import { mirrorDisagrees, type PlanDocument, type Status } from './model';
 import type { TextEdit } from './text';
 import { isValidDate } from './words';
 
@@ -40,9 +40,11 @@ export function setStatus(doc: PlanDocument, taskId: string, status: Status, opt
   if (!result.ok) return result;
   const edits: TextEdit[] = [...result.edits];
   for (const mirror of doc.mirrors) {
-    if (mirror.of !== task.id || mirror.task.status === status || !mirror.task.statusSpan) continue;
-    // A restatement that cannot say this status (a checkbox cannot say blocked) keeps what it says.
-    const mirrored = formatOf(mirror.task.dialect).setStatus(doc, mirror.task, status, date);
+    if (mirror.of !== task.id || !mirrorDisagrees(mirror.task, status) || !mirror.task.statusSpan) continue;
+    // A box says done or open, as a To-dos line does; another restatement that cannot say this
+    // status keeps what it says.
+    const said = mirror.task.dialect === 'checklist' ? (status === 'done' ? 'done' : 'todo') : status;
+    const mirrored = formatOf(mirror.task.dialect).setStatus(doc, mirror.task, said, date);
     if (mirrored.ok) edits.push(...mirrored.edits.filter((e) => !edits.some((o) => o.start < e.end && e.start < o.end)));
   }
   return { ok: true, edits };

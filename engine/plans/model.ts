@@ -10,7 +10,7 @@ export const priorities = ['critical', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof priorities)[number];
 
 /** SPEC §1's six dialects, then the formats planning tools write (each one module in `formats/`). */
-export const dialects = ['header-block', 'task-heading', 'numbered-section', 'checklist', 'table', 'front-matter', 'task-master', 'story', 'emoji-list', 'status-list'] as const;
+export const dialects = ['header-block', 'task-heading', 'numbered-section', 'checklist', 'table', 'front-matter', 'task-master', 'story', 'roadmap', 'emoji-list', 'status-list'] as const;
 export type Dialect = (typeof dialects)[number];
 
 /** A span of the file's text, as UTF-16 offsets into the decoded string (BOM included). */
@@ -91,6 +91,11 @@ export interface Mirror {
   of: string;
   /** The restatement as its own format reads it. */
   task: PlanTask;
+}
+
+/** Whether a restatement says something other than `status`: a box says only done or not done. */
+export function mirrorDisagrees(mirror: PlanTask, status: Status): boolean {
+  return mirror.dialect === 'checklist' ? (mirror.status === 'done') !== (status === 'done') : mirror.status !== status;
 }
 
 /** A `- [x] Complete Task 12: ...` line in a To-dos section: mirrors task 12's status. */

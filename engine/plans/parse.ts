@@ -1,9 +1,9 @@
-import { frontMatterLines, namesTask, planFormats, readLegend, type PlanSource } from './formats';
+import { frontMatterLines, namesTask, planFormats, statusReader, type PlanSource } from './formats';
 import { sameTitle } from './formats/titles';
-import type { Dialect, Mirror, PlanDocument, PlanTask, Problem, Status } from './model';
+import { mirrorDisagrees, type Dialect, type Mirror, type PlanDocument, type PlanTask, type Problem } from './model';
 import { readStructure, type Heading } from './structure';
 import { splitLines } from './text';
-import { parseStatus, statusSymbolAt } from './words';
+import { statusSymbolAt } from './words';
 
 /**
  * Reads one plan file in every format of the registry (`formats/index.ts`). Never throws: what
@@ -83,7 +83,7 @@ function readSource(text: string): PlanSource & { tasks: PlanTask[]; taken: Set<
       message: 'this code fence is never closed: everything after it is read as code, not as tasks',
     });
   }
-  const legend = readLegend(text, lines);
+  const { legend, status } = statusReader(text, lines);
   const sectionTasks: PlanTask[] = [];
   let owners: (PlanTask | undefined)[] | undefined;
   let ownersFor = -1;
@@ -106,17 +106,9 @@ function readSource(text: string): PlanSource & { tasks: PlanTask[]; taken: Set<
     checkboxes: [],
     todoLines: [],
     problems,
-    status: legend.size ? (raw) => byLegend(raw, legend) : parseStatus,
+    status,
     statusSymbol: (token) => statusSymbolAt(token) ?? (legend.has(token.replace(/\uFE0F/g, '')) ? token : undefined),
   };
-}
-
-/** The status of words and symbols first; a colour the legend defines when they say nothing. */
-function byLegend(raw: string, legend: ReadonlyMap<string, Status>): Status {
-  const status = parseStatus(raw);
-  if (status !== 'unknown') return status;
-  for (const [colour, meaning] of legend) if (raw.includes(colour)) return meaning;
-  return status;
 }
 
 /**
@@ -151,7 +143,7 @@ function findMirrors(source: PlanSource, tasks: PlanTask[]): { kept: PlanTask[];
     const original = sections.get(task.id) ?? (named !== undefined ? sections.get(named) : undefined);
     if (!original || !sameTitle(original.title, task.title.replace(namesTask, '').replace(/^[\s:.\-–—]+/, ''))) return true;
     mirrors.push({ of: original.id, task });
-    if (task.status !== original.status && task.status !== 'unknown' && original.status !== 'unknown') {
+    if (mirrorDisagrees(task, original.status) && task.status !== 'unknown' && original.status !== 'unknown') {
       source.problems.push({
         code: 'todo-mismatch',
         severity: 'warning',

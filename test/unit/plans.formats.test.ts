@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { applyEdits, parsePlan, parseStatus, PlanIndex, setStatus, toggleCheckbox, type PlanDocument, type PlanTask, type Status } from '../../engine/plans';
+import { applyEdits, dialects, parsePlan, parseStatus, PlanIndex, setStatus, toggleCheckbox, type PlanDocument, type PlanTask, type Status } from '../../engine/plans';
+import { planFormats } from '../../engine/plans/formats';
 
 /**
  * The formats planning tools write (issue 12), on fixtures written for Plumbline in each format
@@ -165,6 +166,64 @@ describe('plan formats of planning tools', () => {
     assert.deepEqual(index.problems('/elsewhere/done.md').map((p) => `${p.code} ${p.taskId}`), ['done-with-open-items 1']);
   });
 
+  it('GSD roadmap: a phase is one task with its number as id, Depends on as dependencies and the progress table as its status; the overview box restates it', () => {
+    const doc = read('.planning/ROADMAP.md');
+    assert.deepEqual(statuses(doc), ['1 done', '2 in-progress', '3 todo']);
+    assert.deepEqual(doc.tasks.map((t) => t.title), ['Foundations', 'Billing Export', 'Reporting']);
+    assert.deepEqual(byId(doc, '3').dependencies, ['1', '2']);
+    assert.deepEqual(byId(doc, '2').deliverables.map((b) => b.done), [true, false, false], 'the phase plans are its deliverables');
+    assert.deepEqual(doc.mirrors.map((m) => `${m.of} ${m.task.line + 1}`), ['1 9', '2 10', '3 11']);
+    assert.deepEqual(problems(doc), []);
+    // Done: the table cell in the table's words, and the overview box ticked.
+    const done = setStatus(doc, '3', 'done');
+    assert.ok(done.ok);
+    const after = applyEdits(doc.text, done.edits);
+    assert.match(after, /^\| 3\. Reporting \| 0\/2 \| Complete {4}\| - \|$/m);
+    assert.match(after, /^- \[x\] \*\*Phase 3: Reporting\*\*/m);
+    assert.deepEqual(statuses(parsePlan(doc.file, after)), ['1 done', '2 in-progress', '3 done']);
+  });
+
+  it('numbered items with status sub-bullets, and colour emoji that follow the file\'s legend', () => {
+    const doc = read('docs/plans/milestones.md');
+    assert.deepEqual(statuses(doc), ['4.1 done', '4.2 in-progress', '4.3 todo', 'payments done', 'mailer in-progress', 'analytics todo']);
+    assert.equal(byId(doc, '4.1').title, 'Pricing page');
+    assert.equal(byId(doc, '4.2').assignee, 'Ben');
+    assert.deepEqual(byId(doc, '4.2').dependencies, ['4.1']);
+    assert.deepEqual(problems(doc), []);
+    // The field and the colour after the title change together, in the legend's colours.
+    const done = setStatus(doc, '4.2', 'done');
+    assert.ok(done.ok);
+    assert.match(applyEdits(doc.text, done.edits), /^2\. \*\*Checkout flow\*\* 🟢\n {3}- \*\*Status\*\*: Done$/m);
+    const live = setStatus(doc, 'analytics', 'done');
+    assert.ok(live.ok);
+    assert.match(applyEdits(doc.text, live.edits), /^\| Analytics \| 🟢 +\| +\|$/m);
+    // Without a legend a colour says nothing.
+    const bare = parsePlan('bare.md', '| Service | Status |\n|---|---|\n| Payments | 🟢 |\n');
+    assert.equal(bare.tasks[0].status, 'unknown');
+  });
+
+  it('a task written twice (an overview box, a table row and its detail heading) is one task, and a status change updates both', () => {
+    const doc = read('docs/plans/sprint-7.md');
+    assert.deepEqual(statuses(doc), ['1 done', '2 in-progress', '7.1 done', '7.2 in-progress']);
+    assert.deepEqual(doc.mirrors.map((m) => `${m.of} ${m.task.dialect}`), ['1 checklist', '2 checklist', '7.1 table', '7.2 table']);
+    assert.deepEqual(problems(doc), []);
+    const row = setStatus(doc, '7.2', 'done', { date: '2026-04-01' });
+    assert.ok(row.ok);
+    const rowDone = applyEdits(doc.text, row.edits);
+    assert.match(rowDone, /^\| 7\.2 \| Password reset mail \| ✅ done {9}\|$/m);
+    assert.match(rowDone, /### Task 7\.2: Password reset mail\n\n\*\*Status\*\*: completed/);
+    const box = setStatus(doc, '2', 'done', { date: '2026-04-01' });
+    assert.ok(box.ok);
+    assert.match(applyEdits(doc.text, box.edits), /^- \[x\] Task 2: Audit log export$/m);
+    // A restatement that disagrees is reported where it stands.
+    const stale = parsePlan(doc.file, doc.text.replace('- [x] Task 1: Rate limiter', '- [ ] Task 1: Rate limiter'));
+    assert.deepEqual(stale.problems.map((p) => `${p.code} ${p.line + 1}`), ['todo-mismatch 5']);
+  });
+
+  it('each format is one module of the registry, and every dialect has one', () => {
+    assert.deepEqual(planFormats.map((f) => f.dialect).sort(), [...dialects].sort());
+  });
+
   it('reads the status words and symbols planning tools use', () => {
     const cases: [string, Status | 'unknown'][] = [
       ['Backlog', 'todo'], ['open', 'todo'], ['In Review', 'in-progress'], ['review', 'in-progress'], ['Verified', 'done'], ['approved', 'done'],
@@ -200,7 +259,7 @@ describe('plan formats of planning tools', () => {
             const restored = applyEdits(changed, back.edits);
             // A status said in words of the file's own (`🟡 Wiring`) cannot be written again; it reads back the same.
             // A table cell keeps the width a longer status gave it (the column stays aligned): the words come back, not the padding.
-            if (canonical.has(task.rawStatus) && task.dialect === 'table') assert.equal(parsePlan(doc.file, restored).tasks.find((t) => t.id === task.id)?.rawStatus, task.rawStatus);
+            if (canonical.has(task.rawStatus) && (task.dialect === 'table' || (task.dialect === 'roadmap' && !task.box))) assert.equal(parsePlan(doc.file, restored).tasks.find((t) => t.id === task.id)?.rawStatus, task.rawStatus);
             else if (canonical.has(task.rawStatus)) assert.equal(restored, text, `${task.id} → ${status} and back`);
             else assert.equal(parsePlan(doc.file, restored).tasks.find((t) => t.id === task.id)?.status, task.status, `${task.id} → ${status} and back`);
           }

@@ -84,7 +84,9 @@ export const namesTask = /\bTask\s+#?([\w.-]*\d[\w.-]*)/i;
 
 const boxTexts: Record<string, string> = { ' ': '[ ]', x: '[x]', X: '[X]' };
 
-const explicitId = /^(?:([A-Z]{1,6}-?\d+)\b|(\d+(?:\.\d+)+)\.?(?=\s)|(\d+)\.(?=\s))\s*/;
+/** `T012`, `PROJ-7`, `1.2`, `3.`, and GSD's plan ids `02-01:`. */
+const explicitId = /^(?:([A-Z]{1,6}-?\d+)\b|(\d+(?:\.\d+)+)\.?(?=\s)|(\d+)\.(?=\s)|(\d+-\d+)(?=:))[:\s]*/;
+const phaseId = /^\**Phase\s+(\d+(?:\.\d+)*)\**\s*[:.\-–—]/i;
 const sectionNumber = /^(\d+(?:\.\d+)*)\.?\s|\b(?:phase|part|step|stage|section|milestone|sprint|week|iteration)\s+(\d+(?:\.\d+)*)/i;
 
 /** A checkbox item outside any section task: a task of its own. */
@@ -103,8 +105,12 @@ function checklistTask(
   const idMatch = explicitId.exec(text);
   let id: string | null = null;
   if (idMatch) {
-    id = idMatch[1] ?? idMatch[2] ?? idMatch[3];
+    id = idMatch[1] ?? idMatch[2] ?? idMatch[3] ?? idMatch[4];
     text = text.slice(idMatch[0].length);
+  } else {
+    // A roadmap's overview line, `**Phase 2: Billing Export** - …`: the phase number is the id.
+    const phase = phaseId.exec(text);
+    if (phase) id = phase[1];
   }
   if (/^\[P\]\s*/.test(text)) {
     metadata.parallel = 'true';
@@ -146,7 +152,8 @@ function checklistTask(
   const status: Status = (boxStatus === 'done' && setAside(text)) || boxStatus;
   return {
     id,
-    title: text.trim(),
+    // Emphasis marks are not part of the title (`**Phase 2: Billing Export** - …`).
+    title: text.replace(/\*\*(.+?)\*\*/g, '$1').trim(),
     status,
     rawStatus: boxTexts[mark] ?? `[${mark}]`,
     priority: null,

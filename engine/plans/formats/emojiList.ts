@@ -1,7 +1,7 @@
 import { unsaidFields, type PlanDocument, type PlanTask } from '../model';
 import { splitLines } from '../text';
 import type { PlanFormat, PlanSource, SettableStatus } from './format';
-import { colourIn, readLegend } from './legend';
+import { colourFor, colourIn, readLegend } from './legend';
 import { replaceSpan, statusSymbols } from './statusText';
 
 /**
@@ -71,8 +71,5 @@ function read(source: PlanSource): PlanTask[] {
 
 /** The symbol to write: the legend's colour for the status when the task says its status in colours, else the usual symbol. */
 function symbolFor(doc: PlanDocument, task: PlanTask, status: SettableStatus): string {
-  if (colourIn(task.rawStatus)) {
-    for (const [colour, meaning] of readLegend(doc.text, splitLines(doc.text))) if (meaning === status) return colour;
-  }
-  return statusSymbols[status];
+  return (colourIn(task.rawStatus) && colourFor(readLegend(doc.text, splitLines(doc.text)), status)) || statusSymbols[status];
 }

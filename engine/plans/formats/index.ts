@@ -5,6 +5,7 @@ import type { PlanFormat } from './format';
 import { frontMatter } from './frontMatter';
 import { headerBlock } from './headerBlock';
 import { numberedSection } from './numberedSection';
+import { roadmap } from './roadmap';
 import { statusList } from './statusList';
 import { story } from './story';
 import { table } from './table';
@@ -13,7 +14,7 @@ import { taskMaster } from './taskMaster';
 
 export type { EditResult, PlanFormat, PlanSource, SettableStatus } from './format';
 export { frontMatterLines } from './frontMatter';
-export { readLegend } from './legend';
+export { statusReader } from './legend';
 export { namesTask } from './checklist';
 
 /**
@@ -22,7 +23,7 @@ export { namesTask } from './checklist';
  * left; heading formats come before `checklist`, whose boxes in their sections are their
  * deliverables; tables and lists come after the tasks they may restate.
  */
-export const planFormats: readonly PlanFormat[] = [frontMatter, taskMaster, taskHeading, numberedSection, headerBlock, checklist, table, emojiList, statusList, story];
+export const planFormats: readonly PlanFormat[] = [frontMatter, taskMaster, taskHeading, numberedSection, roadmap, headerBlock, checklist, table, emojiList, statusList, story];
 
 const byDialect = new Map(planFormats.map((f) => [f.dialect, f]));
 

@@ -56,3 +56,21 @@ function isStatusPhrase(text: string): boolean {
 export function colourIn(raw: string): string | undefined {
   return new RegExp(colour.source, 'u').exec(raw)?.[0].replace(/\uFE0F/g, '');
 }
+
+/** How a file's status texts read: words and symbols first, then a colour its legend defines. */
+export function statusReader(text: string, lines: readonly Line[]): { legend: ReadonlyMap<string, Status>; status: (raw: string) => Status } {
+  const legend = readLegend(text, lines);
+  if (!legend.size) return { legend, status: parseStatus };
+  return {
+    legend,
+    status(raw) {
+      const status = parseStatus(raw);
+      if (status !== 'unknown') return status;
+      for (const [colour, meaning] of legend) if (raw.includes(colour)) return meaning;
+      return status;
+    },
+  };
+}
+
+/** The colour a legend gives a status, or undefined. */
+export const colourFor = (legend: ReadonlyMap<string, Status>, status: Status) => [...legend].find(([, s]) => s === status)?.[0];

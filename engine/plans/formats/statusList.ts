@@ -6,6 +6,7 @@ import { splitLines, type TextEdit } from '../text';
 import { parsePriority, statusSymbolAt } from '../words';
 import { sectionNumberOf } from './checklist';
 import type { PlanFormat, PlanSource, SettableStatus } from './format';
+import { colourFor, colourIn, readLegend } from './legend';
 import { replaceSpan, statusSymbols, styled } from './statusText';
 import { moveToMetadata } from './titles';
 
@@ -47,7 +48,7 @@ function read(source: PlanSource): PlanTask[] {
     while (headingIndex < structure.headings.length && structure.headings[headingIndex].line < item.line) headingIndex++;
     const metadata: Record<string, string> = {};
     for (const f of fields) if (f.key === 'other') metadata[f.name] = f.value;
-    const symbol = trailingSymbol(item.text);
+    const symbol = trailingSymbol(item.text, source.statusSymbol);
     const title = moveToMetadata(
       [symbol ? item.text.slice(0, symbol.index) : item.text, ...item.continuation].join(' ').replace(/\*\*|__/g, '').trim(),
       metadata,
@@ -83,11 +84,14 @@ function read(source: PlanSource): PlanTask[] {
   return tasks;
 }
 
-/** A status symbol at the end of an item's first line (`**Title** 🔄`), with where it starts in that text. */
-function trailingSymbol(text: string): { text: string; index: number } | undefined {
+/** A status symbol at the end of an item's first line (`**Title** 🔄`, a legend's `🟢`), with where it starts in that text. */
+function trailingSymbol(text: string, isSymbol: (token: string) => string | undefined): { text: string; index: number } | undefined {
   const m = /\s(\S+)\s*$/.exec(text);
-  return m && statusSymbolAt(m[1]) ? { text: m[1], index: m.index } : undefined;
+  return m && isSymbol(m[1]) ? { text: m[1], index: m.index } : undefined;
 }
+
+/** A status symbol, or any colour (one the file's legend may define). */
+const symbolOrColour = (token: string) => statusSymbolAt(token) ?? (colourIn(token) === token.replace(/\uFE0F/g, '') ? token : undefined);
 
 const words = { todo: 'Not Started', 'in-progress': 'In Progress', blocked: 'Blocked', paused: 'Paused', done: 'Done', cancelled: 'Cancelled' };
 
@@ -97,11 +101,12 @@ function setStatus(doc: PlanDocument, task: PlanTask, status: SettableStatus) {
   const sibling = doc.tasks.find((t) => t.dialect === 'status-list' && t.status === status && t !== task);
   const edits: TextEdit[] = [replaceSpan(task.statusSpan!, sibling?.rawStatus ?? styled(task.rawStatus, words[status], ' '))];
   const line = lines[task.line];
-  const symbol = trailingSymbol(line.text);
+  const symbol = trailingSymbol(line.text, symbolOrColour);
   if (symbol) {
     const at = line.start + line.text.lastIndexOf(symbol.text);
-    const siblingSymbol = sibling && trailingSymbol(lines[sibling.line].text)?.text;
-    edits.push(replaceSpan({ start: at, end: at + symbol.text.length }, siblingSymbol ?? statusSymbols[status]));
+    const siblingSymbol = sibling && trailingSymbol(lines[sibling.line].text, symbolOrColour)?.text;
+    const legendColour = colourIn(symbol.text) ? colourFor(readLegend(doc.text, lines), status) : undefined;
+    edits.push(replaceSpan({ start: at, end: at + symbol.text.length }, siblingSymbol ?? legendColour ?? statusSymbols[status]));
   }
   return { ok: true as const, edits };
 }

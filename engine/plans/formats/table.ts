@@ -1,9 +1,10 @@
 import { parseDependencyList } from '../fields';
 import { slug } from '../slug';
 import { noDeliverables, noMetadata, type PlanDocument, type PlanTask, type Span } from '../model';
-import type { Line, TextEdit } from '../text';
-import { parsePriority, parseStatus } from '../words';
+import { lineAt, splitLines, type Line, type TextEdit } from '../text';
+import { parsePriority } from '../words';
 import type { PlanFormat, PlanSource, SettableStatus } from './format';
+import { colourFor, colourIn, statusReader } from './legend';
 import { startsWithSymbol, statusSymbols, statusWords, styled } from './statusText';
 import { containsWords, plainTitle } from './titles';
 
@@ -23,7 +24,7 @@ export const table: PlanFormat = {
     let named: string[] | undefined;
     return readTables(source).filter((row) => !rowsWithoutIds.has(row) || !restates(row, (named ??= source.tasks.map((t) => plainTitle(t.title)))));
   },
-  setStatus: tableStatus,
+  setStatus: (doc, task, status) => writeStatusCell(doc, task, status, words),
 };
 
 export interface Cell {
@@ -214,17 +215,30 @@ function restates(row: PlanTask, named: readonly string[]): boolean {
 
 const words = { todo: 'pending', 'in-progress': 'in progress', blocked: 'blocked', paused: 'paused', done: 'done', cancelled: 'cancelled' };
 
-/** Rewrites the Status cell in the table's own words: its nearest row of that status says how (`✅ Complete`). */
-function tableStatus(doc: PlanDocument, task: PlanTask, status: SettableStatus) {
-  const rows = new Map(doc.tasks.filter((t) => t.dialect === 'table').map((t) => [t.line, t]));
-  const sameTable: PlanTask[] = [];
-  for (const step of [-1, 1]) for (let line = task.line + step; rows.has(line); line += step) sameTable.push(rows.get(line)!);
-  const said = sameTable
-    // By the words alone: a row whose status came from its completion cell (`🟡 Wiring`, 40%) says nothing to copy.
-    .filter((t) => parseStatus(t.rawStatus) === status)
-    .sort((a, b) => Math.abs(a.line - task.line) - Math.abs(b.line - task.line))[0]
-    ?.rawStatus.trim();
+/**
+ * Rewrites a Status cell in the table's own words: its nearest row of that status says how
+ * (`✅ Complete`); else a colour of the file's legend, else `fallback` styled like the cell.
+ */
+export function writeStatusCell(doc: PlanDocument, task: PlanTask, status: SettableStatus, fallback: Record<SettableStatus, string>) {
+  const lines = splitLines(doc.text);
+  const { legend, status: sayStatus } = statusReader(doc.text, lines);
+  const row = lineAt(lines, task.statusSpan!.start);
+  const column = splitRow(lines[row]).findIndex((c) => c.span.start === task.statusSpan!.start);
+  // The rows of the same table, nearest first, by their cell in the same column.
+  const inTable = (l: number) => l >= 0 && l < lines.length && lines[l].text.trimStart().startsWith('|');
+  let said: string | undefined;
+  let [up, down] = [column !== -1, column !== -1];
+  for (let distance = 1; said === undefined && (up || down); distance++) {
+    up &&= inTable(row - distance);
+    down &&= inTable(row + distance);
+    const near = [...(up ? [row - distance] : []), ...(down ? [row + distance] : [])];
+    // By what the cell says: a cell whose row took its status from a completion cell (`🟡 Wiring`, 40%) says nothing to copy.
+    said = near.map((l) => splitRow(lines[l])[column]?.text).find((text) => text && sayStatus(text) === status);
+  }
   if (said) return { ok: true as const, edits: [rewriteCell(doc.text, task.statusSpan!, said)] };
-  const text = (startsWithSymbol(task.rawStatus) ? `${statusSymbols[status]} ` : '') + styled(statusWords(task.rawStatus), words[status], ' ');
+  // A cell that is a colour of the legend gets the legend's colour for the status.
+  const colour = colourIn(task.rawStatus) === task.rawStatus.trim().replace(/\uFE0F/g, '') ? colourFor(legend, status) : undefined;
+  if (colour) return { ok: true as const, edits: [rewriteCell(doc.text, task.statusSpan!, colour)] };
+  const text = (startsWithSymbol(task.rawStatus) ? `${statusSymbols[status]} ` : '') + styled(statusWords(task.rawStatus), fallback[status], ' ');
   return { ok: true as const, edits: [rewriteCell(doc.text, task.statusSpan!, text)] };
 }
