@@ -32,7 +32,9 @@ const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [
 
 async function main(): Promise<void> {
   const rows: string[][] = [['benchmark', 'measured', 'target', 'ok']];
-  for (const bench of benches) {
+  // PLUMBLINE_BENCH=plans runs only the modules whose name starts with it.
+  const only = process.env.PLUMBLINE_BENCH;
+  for (const bench of benches.filter((b) => !only || b.name.startsWith(only))) {
     process.stderr.write(`running ${bench.name}…\n`);
     for (const row of await bench.run()) {
       rows.push([row.name, `${row.value.toFixed(2)} ${row.unit}`, row.target, row.ok ? 'ok' : 'MISSED']);

@@ -1,5 +1,5 @@
 import { parseDependencyList } from '../fields';
-import { noDeliverables, noMetadata, type Checkbox, type PlanTask, type Status } from '../model';
+import { newTask, type Checkbox, type PlanTask, type Status } from '../model';
 import { slug } from '../slug';
 import type { Heading, ListItem } from '../structure';
 import type { PlanFormat, PlanSource } from './format';
@@ -150,13 +150,12 @@ function checklistTask(
   const boxStatus: Status = mark === ' ' ? 'todo' : box.done ? 'done' : '-~/'.includes(mark) ? 'in-progress' : 'unknown';
   // A ticked box whose words say it was set aside (`[x] ~~Old importer~~`, `[x] … (deferred)`) follows the words.
   const status: Status = (boxStatus === 'done' && setAside(text)) || boxStatus;
-  return {
+  return newTask({
     id,
     // Emphasis marks are not part of the title (`**Phase 2: Billing Export** - …`).
     title: text.replace(/\*\*(.+?)\*\*/g, '$1').trim(),
     status,
     rawStatus: boxTexts[mark] ?? `[${mark}]`,
-    priority: null,
     dependencies,
     dialect: 'checklist',
     line: item.line,
@@ -164,16 +163,10 @@ function checklistTask(
     endLine: item.lastLine,
     statusSpan: { start: box.offset, end: box.offset + 1 },
     box,
-    deliverables: noDeliverables,
-    assignee: null,
-    started: null,
-    completed: null,
-    lastUpdated: null,
     effort,
     parent: place.parent?.id ?? null,
-    blocker: null,
-    metadata: Object.keys(metadata).length ? metadata : noMetadata,
-  };
+    metadata,
+  });
 }
 
 const sectionNumbers = new WeakMap<Heading, string | null>();

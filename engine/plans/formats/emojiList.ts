@@ -1,4 +1,4 @@
-import { unsaidFields, type PlanDocument, type PlanTask } from '../model';
+import { newTask, type PlanDocument, type PlanTask } from '../model';
 import { splitLines } from '../text';
 import type { PlanFormat, PlanSource, SettableStatus } from './format';
 import { colourFor, colourIn, readLegend } from './legend';
@@ -48,8 +48,7 @@ function read(source: PlanSource): PlanTask[] {
     if (!symbol) continue;
     const at = start.offset + start.text.indexOf(m[2]);
     const parent = (start.parentLine !== undefined ? byItem.get(start.parentLine) : undefined) ?? ('paragraph' in start ? undefined : lineTask);
-    const task: PlanTask = {
-      ...unsaidFields,
+    const task = newTask({
       id: m[3],
       title: m[4].replace(/\*\*/g, '').trim(),
       status: source.status(symbol),
@@ -61,7 +60,7 @@ function read(source: PlanSource): PlanTask[] {
       endLine: start.line,
       statusSpan: { start: at, end: at + symbol.length },
       parent: parent?.id ?? null,
-    };
+    });
     tasks.push(task);
     byItem.set(start.line, task);
     if ('paragraph' in start) lineTask = task;

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type YAMLSeq } from 'yaml';
-import { unsaidFields, type PlanTask } from '../model';
+import { newTask, type PlanTask } from '../model';
 import { lineAt, type Line } from '../text';
 import type { PlanFormat, PlanSource, SettableStatus } from './format';
 import { replaceSpan } from './statusText';
@@ -145,8 +145,7 @@ function todoTask(entry: TodoEntry, source: PlanSource): PlanTask {
   const lines = source.lines;
   const title = entry.content ?? entry.id ?? '';
   const line = lineAt(lines, entry.start);
-  return {
-    ...unsaidFields,
+  return newTask({
     id: entry.id ?? title,
     title,
     status: entry.status ? source.status(entry.status.value) : 'unknown',
@@ -157,5 +156,5 @@ function todoTask(entry: TodoEntry, source: PlanSource): PlanTask {
     startLine: line,
     endLine: lineAt(lines, Math.max(entry.start, entry.end - 1)),
     statusSpan: entry.status ? { start: entry.status.start, end: entry.status.end } : undefined,
-  };
+  });
 }

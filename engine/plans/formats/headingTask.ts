@@ -1,5 +1,5 @@
 import { parseDependencyList, readFields, type Field } from '../fields';
-import type { Dialect, PlanTask } from '../model';
+import { newTask, type Dialect, type PlanTask } from '../model';
 import type { Heading } from '../structure';
 import { slug } from '../slug';
 import { isValidDate, parsePriority } from '../words';
@@ -69,7 +69,7 @@ export function headingTask(
   const metadata = found.other;
   const title = moveToMetadata(identity.title, metadata);
   const rawStatus = status.value;
-  const task: PlanTask = {
+  const task = newTask({
     id: identity.id ?? slug(title),
     title,
     status: source.status(rawStatus),
@@ -87,10 +87,9 @@ export function headingTask(
     completed: get('completed')?.value ?? /\((\d{4}-\d{2}-\d{2})\)/.exec(rawStatus)?.[1] ?? null,
     lastUpdated: get('lastUpdated')?.value ?? null,
     effort: get('effort')?.value ?? null,
-    parent: null,
     blocker: get('blocker')?.value ?? null,
     metadata,
-  };
+  });
   const parentField = get('parent')?.value;
   if (parentField && !/^(none|n\/a|-)$/i.test(parentField)) task.parent = parentField;
   for (const key of ['started', 'completed', 'lastUpdated'] as const) {

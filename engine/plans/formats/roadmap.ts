@@ -1,5 +1,5 @@
 import { parseDependencyList } from '../fields';
-import { unsaidFields, type PlanTask, type Span } from '../model';
+import { newTask, type PlanTask, type Span } from '../model';
 import { checklist } from './checklist';
 import type { PlanFormat, PlanSource } from './format';
 import { headingFields } from './headingTask';
@@ -20,18 +20,18 @@ export const roadmap: PlanFormat = {
   recognize: (source) => source.structure.headings.some((h) => phaseHeading.test(h.text)),
   read(source) {
     const tasks: PlanTask[] = [];
+    let statuses: Map<string, Said> | undefined;
     source.structure.headings.forEach((heading, index) => {
       const m = phaseHeading.exec(heading.text);
       if (!m || source.taken.has(heading.line)) return;
       const found = headingFields(source, index);
       // Fields (a Goal, a Depends on) and no status of its own: with a status it is a header-block task.
       if (!found || found.fields.some((f) => f.key === 'status') || (!found.fields.length && !Object.keys(found.other).length)) return;
-      const said = statusOf(source, m[1]);
+      const said = (statuses ??= phaseStatuses(source)).get(m[1]);
       if (!said) return;
       const metadata = { ...found.other };
       const depends = found.fields.find((f) => f.key === 'dependencies')?.value;
-      const task: PlanTask = {
-        ...unsaidFields,
+      const task = newTask({
         id: m[1],
         title: moveToMetadata(m[2].trim(), metadata),
         status: source.status(said.raw),
@@ -44,8 +44,8 @@ export const roadmap: PlanFormat = {
         statusSpan: said.span,
         box: said.box,
         deliverables: [],
-        metadata: Object.keys(metadata).length ? metadata : unsaidFields.metadata,
-      };
+        metadata,
+      });
       source.sectionTasks.push(task);
       tasks.push(task);
     });
@@ -59,27 +59,41 @@ const words = { todo: 'Not started', 'in-progress': 'In Progress', blocked: 'Blo
 
 const phaseHeading = /^Phase\s+(\d+(?:\.\d+)*)\s*[:.\-–—]\s*(.+)$/i;
 
-/** Where the file says phase `n`'s status: its progress-table row's Status cell, else its overview box. */
-function statusOf(source: PlanSource, n: string): { raw: string; span: Span; box?: PlanTask['box'] } | undefined {
+interface Said {
+  raw: string;
+  span: Span;
+  box?: PlanTask['box'];
+}
+
+/** A progress-table cell that names phase N (`2. Billing Export`, `Phase 2`), an overview item that does (`**Phase 2: …**`). */
+const cellNamesPhase = /^\**\s*(?:phase\s+)?(\d+(?:\.\d+)*)(?:[.:)\s]|\**$)/i;
+const rowStartsWithNumber = /^\s*\|?\s*\**\s*(?:phase\s+)?\d/i;
+const itemNamesPhase = /^\**\s*phase\s+(\d+(?:\.\d+)*)(?:[.:)\s]|\**$)/i;
+
+/** Where the file says each phase's status: its progress-table row's Status cell, else its overview box. */
+function phaseStatuses(source: PlanSource): Map<string, Said> {
   const { lines, structure } = source;
-  const names = new RegExp(`^\\**\\s*(?:phase\\s+)?${n.replace(/\./g, '\\.')}(?:[.:)\\s]|\\**$)`, 'i');
+  const said = new Map<string, Said>();
   for (const t of structure.tables) {
     const header = splitRow(lines[t.headerLine]).map((c) => c.text.replace(/[*`]/g, '').trim());
     const statusCol = header.findIndex((h) => /^status$/i.test(h));
     if (statusCol <= 0) continue;
     for (const row of t.rowLines) {
+      if (!rowStartsWithNumber.test(lines[row].text)) continue;
       const cells = splitRow(lines[row]);
-      if (cells[0] && names.test(cells[0].text) && cells[statusCol]?.text) return { raw: cells[statusCol].text, span: cells[statusCol].span };
+      const n = cells[0] && cellNamesPhase.exec(cells[0].text)?.[1];
+      if (n && !said.has(n) && cells[statusCol]?.text) said.set(n, { raw: cells[statusCol].text, span: cells[statusCol].span });
     }
   }
   for (const item of structure.items) {
-    if (!item.box || !names.test(item.text.trim())) continue;
-    const mark = item.box.mark;
-    return {
+    const n = item.box && itemNamesPhase.exec(item.text.trim())?.[1];
+    if (!n || said.has(n)) continue;
+    const mark = item.box!.mark;
+    said.set(n, {
       raw: mark === ' ' ? '[ ]' : `[${mark}]`,
-      span: { start: item.box.offset, end: item.box.offset + 1 },
-      box: { line: item.line, offset: item.box.offset, mark, done: mark === 'x' || mark === 'X', text: item.text.trim() },
-    };
+      span: { start: item.box!.offset, end: item.box!.offset + 1 },
+      box: { line: item.line, offset: item.box!.offset, mark, done: mark === 'x' || mark === 'X', text: item.text.trim() },
+    });
   }
-  return undefined;
+  return said;
 }

@@ -1,5 +1,5 @@
 import { parseDependencyList, readFields, type Field } from '../fields';
-import { unsaidFields, type PlanDocument, type PlanTask } from '../model';
+import { newTask, type PlanDocument, type PlanTask } from '../model';
 import { slug } from '../slug';
 import type { ListItem } from '../structure';
 import { splitLines, type TextEdit } from '../text';
@@ -60,8 +60,7 @@ function read(source: PlanSource): PlanTask[] {
     const get = (key: Field['key']) => fields.find((f) => f.key === key)?.value;
     const byWords = source.status(status.value);
     if (byWords === 'unknown' && !symbol) continue;
-    const task: PlanTask = {
-      ...unsaidFields,
+    const task = newTask({
       id: number ? (prefix ? `${prefix}.${number}` : number) : slug(title),
       title,
       status: byWords === 'unknown' && symbol ? source.status(symbol.text) : byWords,
@@ -76,8 +75,8 @@ function read(source: PlanSource): PlanTask[] {
       assignee: get('assignee') ?? null,
       effort: get('effort') ?? null,
       parent: parent?.id ?? null,
-      metadata: Object.keys(metadata).length ? metadata : unsaidFields.metadata,
-    };
+      metadata,
+    });
     tasks.push(task);
     byItem.set(item, task);
   }

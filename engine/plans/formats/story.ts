@@ -1,4 +1,4 @@
-import { unsaidFields, type PlanTask } from '../model';
+import { newTask } from '../model';
 import { slug } from '../slug';
 import type { PlanFormat } from './format';
 import { replaceSpan, styled } from './statusText';
@@ -27,8 +27,7 @@ export const story: PlanFormat = {
     const first = top?.line ?? statusHeading.line;
     if (source.taken.has(first)) return [];
     const at = line.start + line.text.indexOf(raw);
-    const task: PlanTask = {
-      ...unsaidFields,
+    const task = newTask({
       id: named ? named[1] : slug(title),
       title,
       status,
@@ -39,7 +38,7 @@ export const story: PlanFormat = {
       startLine: first,
       endLine: paragraph.lastLine,
       statusSpan: { start: at, end: at + raw.length },
-    };
+    });
     return [task];
   },
   setStatus: (_doc, task, status) => ({ ok: true, edits: [replaceSpan(task.statusSpan!, styled(task.rawStatus, words[status], ' '))] }),

@@ -1,6 +1,6 @@
 import { parseDependencyList } from '../fields';
 import { slug } from '../slug';
-import { noDeliverables, noMetadata, type PlanDocument, type PlanTask, type Span } from '../model';
+import { newTask, type PlanDocument, type PlanTask, type Span } from '../model';
 import { lineAt, splitLines, type Line, type TextEdit } from '../text';
 import { parsePriority } from '../words';
 import type { PlanFormat, PlanSource, SettableStatus } from './format';
@@ -163,7 +163,7 @@ function readTables(source: PlanSource): PlanTask[] {
         }
       });
       const title = titleText(cell(titleCol)?.text ?? id, idCol === -1);
-      tasks.push({
+      tasks.push(newTask({
         id,
         title,
         status: rowStatus(source, status?.text, cells),
@@ -175,16 +175,11 @@ function readTables(source: PlanSource): PlanTask[] {
         startLine: rowLine,
         endLine: rowLine,
         statusSpan: status?.span,
-        deliverables: noDeliverables,
         assignee: cell(ownerCol)?.text || null,
-        started: null,
-        completed: null,
-        lastUpdated: null,
         effort: cell(effortCol)?.text || null,
         parent: isSubtaskTable ? parentId(id, known) : null,
-        blocker: null,
-        metadata: Object.keys(metadata).length ? metadata : noMetadata,
-      });
+        metadata,
+      }));
       if (idCol === -1) rowsWithoutIds.add(tasks[tasks.length - 1]);
       known.add(id);
     }
