@@ -47,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
   const plansView = vscode.window.createTreeView<PlanNode>('plumbline.plans', {
     treeDataProvider: plansTree,
     manageCheckboxStateManually: true,
+    showCollapseAll: true,
   });
 
   context.subscriptions.push(

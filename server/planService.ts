@@ -2,7 +2,7 @@ import { type Connection, type TextDocuments } from 'vscode-languageserver/node'
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import path from 'node:path';
-import { resolvesWithin } from '../engine/fs';
+import { isWithin, resolvesWithin } from '../engine/fs';
 import type { Logger } from '../engine/log';
 import { isPlan, loadPlans, parsePlan, planFilter, PlanIndex, readPlanDocument, type PlanDocument, type PlanFilter } from '../engine/plans';
 import { PlansChangedNotification } from '../engine/protocol/lsp';
@@ -67,8 +67,12 @@ export class PlanService {
     const file = toPath(uri);
     if (!file || this.documents.get(uri)) return;
     if (deleted) {
-      this.dirty.add(file);
-      this.index.delete(file);
+      // A deleted folder takes every plan under it (a deleted plan is no folder: no need to look).
+      const under = this.index.get(file) ? [] : this.index.documents().map((d) => d.file).filter((f) => isWithin(file, f));
+      for (const gone of [file, ...under]) {
+        this.dirty.add(gone);
+        this.index.delete(gone);
+      }
       this.schedule();
       return;
     }

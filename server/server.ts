@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { version } from '../engine/version';
 import { Diagnostics } from './diagnostics';
 import { acceptEditCommand, GuardService } from './guardService';
+import { withFilesOfNewFolders } from './folderEvents';
 import { consoleLogger } from './log';
 import { registerPlanFeatures } from './planFeatures';
 import { PlanService, toPath } from './planService';
@@ -86,8 +87,8 @@ connection.onDidChangeConfiguration(({ settings }) => {
   if (changed.traceCodes) void traceCodes.scan();
 });
 
-connection.onDidChangeWatchedFiles(({ changes }) => {
-  for (const change of changes) {
+connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  for (const change of await withFilesOfNewFolders(changes, folders)) {
     void plans.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);
     void guard.changedOnDisk(change.uri);
     void traceCodes.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);

@@ -1,4 +1,4 @@
-import { readRegularFile, resolvesWithin } from '../engine/fs';
+import { isWithin, readRegularFile, resolvesWithin } from '../engine/fs';
 import path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -99,6 +99,8 @@ export class TraceCodeService {
       this.schedule();
       return;
     }
+    // A deleted folder takes every file under it (a deleted file is no folder: no need to look).
+    if (deleted && this.index.sitesIn(file).length === 0) for (const gone of this.index.files().filter((f) => isWithin(file, f))) this.setSites(gone, []);
     if (this.documents.get(uri) || !this.isWatched(file)) return;
     if (deleted) this.setSites(file, []);
     else await this.readFromDisk(file);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -7,8 +7,10 @@ import {
   CodeLensRequest,
   CompletionRequest,
   DefinitionRequest,
+  DidChangeWatchedFilesNotification,
   DidOpenTextDocumentNotification,
   DocumentSymbolRequest,
+  FileChangeType,
   HoverRequest,
   InitializedNotification,
   PublishDiagnosticsNotification,
@@ -62,6 +64,21 @@ describe('plan features over LSP', () => {
       ['41 unknown-dependency Plumbline', '61 todo-mismatch Plumbline'],
     );
     assert.deepEqual(diagnostics.get(uri('plans/table.md')), []);
+  });
+
+  it('reads the plans of a folder reported created as the folder alone, and drops them when the folder is deleted', async () => {
+    // What VS Code's watcher reports for `mkdir -p .kiro/specs/sync` and a tasks.md written at once.
+    const folder = path.join(workspace, '.kiro');
+    mkdirSync(path.join(folder, 'specs/sync'), { recursive: true });
+    writeFileSync(path.join(folder, 'specs/sync/tasks.md'), '# Tasks\n\n- [x] 1. Journal\n- [ ] 2. Replay\n');
+    const created = (relative: string) => ({ uri: uri(relative), type: FileChangeType.Created as FileChangeType });
+    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [created('.kiro'), created('.kiro/specs'), created('.kiro/specs/sync')] });
+    const announced = () => plansChanged.flatMap((p) => p.changed).find((plan) => plan.uri === uri('.kiro/specs/sync/tasks.md'));
+    await eventually(() => announced() !== undefined, 'the new plan');
+    assert.deepEqual(announced()!.tasks.map((t) => `${t.id} ${t.status}`), ['1 done', '2 todo']);
+    rmSync(folder, { recursive: true });
+    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('.kiro'), type: FileChangeType.Deleted }] });
+    await eventually(() => plansChanged.some((p) => p.removed.includes(uri('.kiro/specs/sync/tasks.md'))), 'the plan to go with its folder');
   });
 
   it('re-reads an open document as it is edited, and publishes only what changed', async () => {

@@ -140,11 +140,12 @@ async function startRunnerServer(
       return { text };
     },
     '/workbench-click': async (body, page) => {
-      const { selector, hasText, inner } = WorkbenchClickRequest.parse(body);
+      const { selector, hasText, inner, press } = WorkbenchClickRequest.parse(body);
       let target = page.locator(selector);
       if (hasText) target = target.filter({ hasText });
       if (inner) target = target.locator(inner);
       await target.first().click({ timeout: 10_000 });
+      if (press) await page.keyboard.press(press);
       return {};
     },
     '/webview-text': async (body, page) => {

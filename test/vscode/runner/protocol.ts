@@ -27,7 +27,7 @@ export const WebviewTextRequest = z.object({ title: z.string() });
  * POST /workbench-click: clicks, in the workbench, the element `inner` inside the first element
  * matching `selector` whose text contains `hasText` (e.g. a tree row's twistie or checkbox).
  */
-export const WorkbenchClickRequest = z.object({ selector: z.string(), hasText: z.string().optional(), inner: z.string().optional() });
+export const WorkbenchClickRequest = z.object({ selector: z.string(), hasText: z.string().optional(), inner: z.string().optional(), press: z.string().optional() });
 
 /** POST /webview-texts: the inner text of every element matching `selector` (shadow DOM pierced) in the webview titled `title`. */
 export const WebviewTextsRequest = z.object({ title: z.string(), selector: z.string() });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { demoPlanFiles } from '../../fixtures/demoPlans';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlumblineApi } from '../../../client/extension';
@@ -191,6 +191,69 @@ describe('Plans in a real VS Code', () => {
         async () => (await runner.webviewTexts(plansBoardTitle, '[data-plan="plans/TODO.agent.md"] [data-progress]'))[0] === '2/2 done',
         'the board to show the change',
       );
+    }
+  });
+
+  it('plans written by Kiro, spec-kit and Task Master show on the board and in the tree with the counts their authors mean', async function () {
+    // The fixtures of test/fixtures/plan-formats, copied in the way those tools lay them out.
+    const extension = vscode.extensions.getExtension('plumbline.plumbline')!;
+    const fixtures = path.join(extension.extensionPath, 'test/fixtures/plan-formats');
+    const files = ['.kiro/specs/offline-sync/tasks.md', 'specs/001-export/tasks.md', '.taskmaster/tasks/task_005.md', '.taskmaster/tasks/task_006.md', '.taskmaster/tasks/task_007.md'];
+    for (const file of files) {
+      await mkdir(path.dirname(path.join(root().fsPath, file)), { recursive: true });
+      await copyFile(path.join(fixtures, file), path.join(root().fsPath, file));
+    }
+    try {
+      const plans = await runner
+        .eventually(async () => {
+          const found = files.map((file) => plumbline.plans.get(planUri(file).toString()));
+          return found.every(Boolean) ? found : undefined;
+        }, 'the five plans in the store', 30_000)
+        .catch(async (err: Error) => {
+          const missing = files.filter((file) => !plumbline.plans.get(planUri(file).toString()));
+          const log = await runner.channelLog('Plumbline').catch(() => '(no log)');
+          throw new Error(`${err.message}: missing ${missing.join(', ')}; the log ends: ${log.split('\n').slice(-25).join('\n')}`);
+        });
+      assert.deepEqual(
+        plans.map((p) => `${p!.file} ${p!.tasks.filter((t) => t.status === 'done').length}/${p!.tasks.length} ${p!.dialects.join(',')}`),
+        [
+          '.kiro/specs/offline-sync/tasks.md 3/10 checklist',
+          'specs/001-export/tasks.md 3/7 checklist',
+          '.taskmaster/tasks/task_005.md 1/1 task-master',
+          '.taskmaster/tasks/task_006.md 0/1 task-master',
+          '.taskmaster/tasks/task_007.md 1/4 task-master',
+        ],
+      );
+      if (!runner.available) return;
+      await vscode.commands.executeCommand('plumbline.openPlansBoard');
+      const progress = async (file: string) => (await runner.webviewTexts(plansBoardTitle, `[data-plan="${file}"] [data-progress]`))[0];
+      await runner.eventually(async () => (await progress('.taskmaster/tasks/task_007.md')) === '1/4 done', 'the board to show the Task Master task');
+      assert.equal(await progress('.kiro/specs/offline-sync/tasks.md'), '3/10 done');
+      assert.equal(await progress('specs/001-export/tasks.md'), '3/7 done');
+      const groups = async (file: string) => (await runner.webviewTexts(plansBoardTitle, `[data-plan="${file}"] [data-group] h3`)).map((g) => g.replace(/\s+/g, ' ').trim().toLowerCase());
+      assert.deepEqual(await groups('.kiro/specs/offline-sync/tasks.md'), ['in progress 2', 'to do 5', 'done 3']);
+      assert.deepEqual(await groups('.taskmaster/tasks/task_007.md'), ['in progress 1', 'to do 1', 'paused 1', 'done 1']);
+      await runner.screenshot('plans-board-formats');
+      await vscode.commands.executeCommand('workbench.view.extension.plumbline');
+      await vscode.commands.executeCommand('plumbline.plans.focus');
+      // The tree draws only the rows in view: collapsed, the first rows are the new plans, and the last one is the spec-kit file.
+      await vscode.commands.executeCommand('workbench.actions.treeView.plumbline.plans.collapseAll');
+      const top = await runner.eventually(async () => {
+        const text = await runner.workbenchText('.part.sidebar');
+        return text.includes('task_007.md') ? text : '';
+      }, 'the new plans in the Plans tree');
+      assert.match(top, /\.kiro\/specs\/offline-sync\/tasks\.md\s*3\/10 done · 1 problem\(s\)/);
+      assert.match(top, /\.taskmaster\/tasks\/task_005\.md\s*1\/1 done(?! ·)/);
+      assert.match(top, /\.taskmaster\/tasks\/task_007\.md\s*1\/4 done(?! ·)/);
+      // End moves to the last row and scrolls it into view, as a person would.
+      await runner.clickInWorkbench('.part.sidebar .monaco-list-row', 'task_007.md', undefined, 'End');
+      const bottom = await runner.eventually(async () => {
+        const text = await runner.workbenchText('.part.sidebar');
+        return text.includes('specs/001-export') ? text : '';
+      }, 'the spec-kit plan at the end of the Plans tree');
+      assert.match(bottom, /specs\/001-export\/tasks\.md\s*3\/7 done(?! ·)/);
+    } finally {
+      for (const file of files) await rm(path.join(root().fsPath, file), { force: true });
     }
   });
 });

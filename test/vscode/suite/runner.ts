@@ -29,9 +29,9 @@ export async function workbenchText(selector: string): Promise<string> {
   return (await ask('/workbench-text', { selector })).text;
 }
 
-/** Clicks `inner` inside the first workbench element matching `selector` that contains `hasText`. */
-export async function clickInWorkbench(selector: string, hasText?: string, inner?: string): Promise<void> {
-  await ask('/workbench-click', { selector, hasText, inner });
+/** Clicks `inner` inside the first workbench element matching `selector` that contains `hasText`, then presses `press` (e.g. End). */
+export async function clickInWorkbench(selector: string, hasText?: string, inner?: string, press?: string): Promise<void> {
+  await ask('/workbench-click', { selector, hasText, inner, press });
 }
 
 export async function webviewText(title: string): Promise<string> {
