@@ -117,11 +117,16 @@ function readSource(text: string): PlanSource & { tasks: PlanTask[]; taken: Set<
  * task, a table under a phase) belongs to it.
  */
 function resolveParents(source: PlanSource, tasks: PlanTask[]): void {
-  const ids = new Set(tasks.map((t) => t.id));
-  const idByTitle = new Map<string, string>();
-  for (const t of tasks) if (!idByTitle.has(t.title)) idByTitle.set(t.title, t.id);
+  let ids: Set<string> | undefined;
+  let idByTitle: Map<string, string> | undefined;
   for (const task of tasks) {
-    if (task.parent && !ids.has(task.parent)) task.parent = idByTitle.get(task.parent) ?? task.parent;
+    if (task.parent && !(ids ??= new Set(tasks.map((t) => t.id))).has(task.parent)) {
+      if (!idByTitle) {
+        idByTitle = new Map();
+        for (const t of tasks) if (!idByTitle.has(t.title)) idByTitle.set(t.title, t.id);
+      }
+      task.parent = idByTitle.get(task.parent) ?? task.parent;
+    }
     if (task.parent === null && source.sectionTasks.length) task.parent = source.sectionOwner(task.line)?.id ?? null;
   }
 }

@@ -123,10 +123,12 @@ function checklistTask(
     text = text.slice(story[0].length);
   }
   // BMAD's acceptance-criteria references, `(AC: 1, 3)`, are metadata.
-  text = text.replace(/\s*\(\s*ACs?\s*:?\s*([^)]*)\)/i, (_all, refs: string) => {
-    metadata.acceptanceCriteria = refs.trim();
-    return '';
-  });
+  if (text.includes('AC')) {
+    text = text.replace(/\s*\(\s*ACs?\s*:?\s*([^)]*)\)/i, (_all, refs: string) => {
+      metadata.acceptanceCriteria = refs.trim();
+      return '';
+    });
+  }
   // Prose dependencies, `(depends on T010, T011)` or `Depends: T001`, leave the title.
   if (/depend|after|requires|blocked by/i.test(text)) {
     text = text.replace(
@@ -153,7 +155,7 @@ function checklistTask(
   return newTask({
     id,
     // Emphasis marks are not part of the title (`**Phase 2: Billing Export** - …`).
-    title: text.replace(/\*\*(.+?)\*\*/g, '$1').trim(),
+    title: (text.includes('**') ? text.replace(/\*\*(.+?)\*\*/g, '$1') : text).trim(),
     status,
     rawStatus: boxTexts[mark] ?? `[${mark}]`,
     dependencies,
