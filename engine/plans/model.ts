@@ -155,6 +155,11 @@ export interface PlanDocument {
   tasks: PlanTask[];
   todoLines: TodoLine[];
   mirrors: Mirror[];
+  /**
+   * Numbers of the file's numbered sections that are no task (`## Phase 2: Search`, `## 3.
+   * Reporting`): a dependency on `Phase 2` names the section, not a missing task.
+   */
+  sections: string[];
   /** Every checkbox outside code, comments and front matter: deliverables, checklist tasks, To-dos lines. */
   checkboxes: Checkbox[];
   /** What this file alone says is wrong; cross-file problems come from validate(). */

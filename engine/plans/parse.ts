@@ -1,4 +1,4 @@
-import { frontMatterLines, namesTask, planFormats, statusReader, type PlanSource } from './formats';
+import { frontMatterLines, namesTask, planFormats, sectionNumberOf, statusReader, type PlanSource } from './formats';
 import { sameTitle } from './formats/titles';
 import { mirrorDisagrees, type Dialect, type Mirror, type PlanDocument, type PlanTask, type Problem } from './model';
 import { readStructure, type Heading } from './structure';
@@ -21,6 +21,7 @@ export function parsePlan(file: string, text: string): PlanDocument {
       tasks: [],
       todoLines: [],
       mirrors: [],
+      sections: [],
       checkboxes: [],
       problems: [
         {
@@ -48,7 +49,8 @@ function parseOrThrow(file: string, text: string): PlanDocument {
   resolveParents(source, tasks);
   const { kept, mirrors } = findMirrors(source, tasks);
   const dialects = [...new Set<Dialect>(kept.map((t) => t.dialect))];
-  return { file, text, dialects, tasks: kept, todoLines: source.todoLines, mirrors, checkboxes: source.checkboxes, problems: source.problems };
+  const sections = numberedSections(source);
+  return { file, text, dialects, tasks: kept, todoLines: source.todoLines, mirrors, sections, checkboxes: source.checkboxes, problems: source.problems };
 }
 
 /** Splits the text, reads its block structure and its legend: what every format reads from. */
@@ -163,6 +165,17 @@ function findMirrors(source: PlanSource, tasks: PlanTask[]): { kept: PlanTask[];
 }
 
 const restatingDialects = new Set<Dialect>(['checklist', 'table', 'emoji-list', 'status-list']);
+
+/** The numbers of the headings that number a section and are no task (`Phase 2: …`, `3. Reporting`). */
+function numberedSections(source: PlanSource): string[] {
+  const numbers: string[] = [];
+  for (const heading of source.structure.headings) {
+    if (source.taken.has(heading.line)) continue;
+    const number = sectionNumberOf(heading);
+    if (number !== null) numbers.push(number);
+  }
+  return numbers;
+}
 
 /**
  * The last line of each heading's section (up to the next heading of the same or a higher

@@ -183,6 +183,34 @@ describe('plan formats of planning tools', () => {
     assert.deepEqual(statuses(parsePlan(doc.file, after)), ['1 done', '2 in-progress', '3 done']);
   });
 
+  it('Conductor plans: `Task:` items with commit hashes under checkpointed phases, `## Task N:` headings, and dependencies on phases that are sections', () => {
+    const doc = parsePlan('/ws/conductor/plan.md', [
+      '# Plan: Split the monolith',
+      '',
+      '## Phase 1: Extract the billing module [checkpoint: 4e8a1f2]',
+      '',
+      '- [x] Task: Move invoice models into billing/ 7c1d2e3',
+      '    - [x] Write the import shims',
+      '',
+      '## Phase 2: Extract the search module',
+      '',
+      '- [~] Task: Move the indexer 9f0a1b2',
+      '- [ ] Task: Point the API at the new module',
+      '',
+      '## Task 3: Remove the old entry points',
+      '',
+      '**Status**: pending | **Dependencies**: Phase 1, Phase 2, Phase 4',
+      '',
+    ].join('\n'));
+    assert.deepEqual(
+      doc.tasks.map((t) => `${t.id} ${t.status} ${t.title} ${t.metadata.commit ?? '-'}`),
+      ['1.1 done Move invoice models into billing/ 7c1d2e3', '1.1.1 done Write the import shims -', '2.1 in-progress Move the indexer 9f0a1b2', '2.2 todo Point the API at the new module -', '3 todo Remove the old entry points -'],
+    );
+    assert.equal(byId(doc, '3').dialect, 'task-heading');
+    // Phases 1 and 2 are sections of the file; phase 4 is nowhere.
+    assert.deepEqual(problems(doc), ['unknown-dependency']);
+  });
+
   it('numbered items with status sub-bullets, and colour emoji that follow the file\'s legend', () => {
     const doc = read('docs/plans/milestones.md');
     assert.deepEqual(statuses(doc), ['4.1 done', '4.2 in-progress', '4.3 todo', 'payments done', 'mailer in-progress', 'analytics todo']);

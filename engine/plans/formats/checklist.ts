@@ -112,6 +112,8 @@ function checklistTask(
     const phase = phaseId.exec(text);
     if (phase) id = phase[1];
   }
+  // Conductor writes every item as `Task: Title`.
+  if (text.startsWith('Task:')) text = text.slice(5).trimStart();
   if (/^\[P\]\s*/.test(text)) {
     metadata.parallel = 'true';
     text = text.replace(/^\[P\]\s*/, '');

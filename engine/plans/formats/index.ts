@@ -15,7 +15,7 @@ import { taskMaster } from './taskMaster';
 export type { EditResult, PlanFormat, PlanSource, SettableStatus } from './format';
 export { frontMatterLines } from './frontMatter';
 export { statusReader } from './legend';
-export { namesTask } from './checklist';
+export { namesTask, sectionNumberOf } from './checklist';
 
 /**
  * Every plan format, in the order they read a file: a line one format takes is not read again
