@@ -12,7 +12,7 @@ import {
   type Diagnostic,
   type TextDocuments,
 } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { Logger } from '../engine/log';
 import { Guard, languageOfFile, type GuardLanguage, type Violation } from '../engine/guard';
 import { CriticalViolationNotification } from '../engine/protocol/lsp';
@@ -29,16 +29,27 @@ interface Finding {
 }
 
 /**
- * Guards edits made outside the editor (SPEC §2): when a file changes on disk while it has no
- * unsaved changes in VS Code (the client drops events for dirty files), the new content is
- * checked against the file's baseline: the last content the server saw, else its git HEAD
- * version. A clean edit moves the baseline; a finding keeps it until the person restores the
- * dropped code or accepts the edit.
+ * Guards every edit (SPEC §2) against the file's baseline, its last clean content:
+ * - on disk, when a file changes while it has no unsaved changes in VS Code (the client drops
+ *   events for dirty files): the baseline is the last content the server saw, else git HEAD;
+ * - in the editor, where agents that edit through `WorkspaceEdit` (Copilot's agent mode, Cline,
+ *   Continue) and pastes of an agent's reply land: every change is checked, debounced, off the
+ *   typing path. `placeholder-dropped` is reported whatever made the change; `incomplete-code`
+ *   and `malformed-syntax` only once a change since the baseline arrived as one multi-line
+ *   replacement, never for a person's keystrokes (nobody typing a new function is told its body
+ *   is empty or that the file does not parse yet).
+ * A clean check moves the baseline; saving does not bless a finding: it stays until the person
+ * restores the dropped code or accepts the edit.
  */
 export class GuardService {
   readonly guard = new Guard();
   private readonly baselines = new Map<string, string>();
   private readonly findings = new Map<string, Finding>();
+  /** Files whose editor received a multi-line replacement since their baseline. */
+  private readonly replacedSinceBaseline = new Set<string>();
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The newest editor check of each file: an older one that finishes later is dropped. */
+  private readonly generations = new Map<string, number>();
   private folders: string[] = [];
 
   constructor(
@@ -57,14 +68,33 @@ export class GuardService {
     if (!this.baselines.has(document.uri)) this.baselines.set(document.uri, document.getText());
   }
 
-  /** The person saved: their text is the new baseline. */
-  saved(document: TextDocument): void {
-    if (!this.findings.has(document.uri)) this.baselines.set(document.uri, document.getText());
+  /** Saved: the check a change scheduled runs now; what it finds stands (saving blesses nothing). */
+  async saved(document: TextDocument): Promise<void> {
+    if (this.pending.has(document.uri)) await this.checkEditor(document.uri);
   }
 
-  /** The text changed in the editor (typing, undo, a quick fix): findings follow it. */
-  async changedInEditor(document: TextDocument): Promise<void> {
-    if (this.findings.has(document.uri)) await this.recheck(document.uri, document.getText());
+  /** The content changes an editor sent, before they apply: remembers a multi-line replacement. */
+  noteChanges(uri: string, changes: readonly TextDocumentContentChangeEvent[]): void {
+    if (changes.some(isReplacement)) this.replacedSinceBaseline.add(uri);
+  }
+
+  /** The text changed in the editor (an agent, a paste, typing, undo, a quick fix): checked after a pause. */
+  changedInEditor(document: TextDocument): void {
+    clearTimeout(this.pending.get(document.uri));
+    this.pending.set(
+      document.uri,
+      setTimeout(() => void this.checkEditor(document.uri), editorPauseMs),
+    );
+  }
+
+  private async checkEditor(uri: string): Promise<void> {
+    clearTimeout(this.pending.get(uri));
+    this.pending.delete(uri);
+    const document = this.documents.get(uri);
+    if (!document) return;
+    const generation = (this.generations.get(uri) ?? 0) + 1;
+    this.generations.set(uri, generation);
+    await this.recheck(uri, document.getText(), undefined, { typed: !this.replacedSinceBaseline.has(uri), generation });
   }
 
   async changedOnDisk(uri: string): Promise<void> {
@@ -104,6 +134,7 @@ export class GuardService {
     const file = toPath(uri);
     const text = this.documents.get(uri)?.getText() ?? (file ? await readText(file) : undefined);
     if (text !== undefined) this.baselines.set(uri, text);
+    this.replacedSinceBaseline.delete(uri);
     this.clear(uri);
     this.log.info(`Guard: edit accepted for ${file ?? uri}`);
   }
@@ -147,13 +178,25 @@ export class GuardService {
     return actions;
   }
 
-  private async recheck(uri: string, after: string, language?: GuardLanguage): Promise<Violation[]> {
+  /**
+   * Checks `after` against the baseline and publishes the findings. `typed`: the changes since
+   * the baseline were all keystrokes, so only placeholder drops are reported (the baseline still
+   * waits for clean content). `generation`: an editor check, dropped if a newer one started.
+   */
+  private async recheck(uri: string, after: string, language?: GuardLanguage, editor?: { typed: boolean; generation: number }): Promise<Violation[]> {
     const before = this.baselines.get(uri);
     const file = toPath(uri);
     if (before === undefined || !file) return [];
-    const violations = await this.guard.checkEdit(before, after, language ?? languageOfFile(file));
-    if (violations.length === 0) {
+    const found = await this.guard.checkEdit(before, after, language ?? languageOfFile(file));
+    if (editor && this.generations.get(uri) !== editor.generation) return [];
+    if (found.length === 0) {
       this.baselines.set(uri, after);
+      this.replacedSinceBaseline.delete(uri);
+      this.clear(uri);
+      return [];
+    }
+    const violations = editor?.typed ? found.filter((v) => v.kind === 'placeholder-dropped') : found;
+    if (violations.length === 0) {
       this.clear(uri);
       return [];
     }
@@ -192,6 +235,21 @@ export class GuardService {
     const [head, index] = await Promise.all([this.gitVersion(root, file, 'HEAD'), this.gitVersion(root, file, '')]);
     return text === head || text === index;
   }
+}
+
+/** How long the editor must be still before its text is checked: long enough to skip most keystrokes, short enough to feel immediate. */
+const editorPauseMs = 120;
+
+/**
+ * A change that arrived as one multi-line replacement (an agent's `WorkspaceEdit`, a paste, a
+ * snippet): text on two or more lines, or text with a line break over two or more old lines.
+ * Enter (`\n` and indentation, or the pair of breaks between braces) is a keystroke.
+ */
+export function isReplacement(change: TextDocumentContentChangeEvent): boolean {
+  if (!('range' in change)) return true;
+  const lines = change.text.split(/\r\n|\n|\r/);
+  const filled = lines.filter((line) => line.trim() !== '').length;
+  return filled >= 2 || (filled >= 1 && lines.length >= 2 && change.range.end.line > change.range.start.line);
 }
 
 function toDiagnostic(uri: string, v: Violation, index: number): Diagnostic {

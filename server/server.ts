@@ -20,7 +20,15 @@ import { TraceCodeSettings } from '../engine/tracecodes';
  */
 const connection = createConnection(ProposedFeatures.all);
 const log = consoleLogger(connection.console);
-const documents = new TextDocuments(TextDocument);
+// Every change an editor sends passes the guard on its way in: it tells an agent's or a paste's
+// multi-line replacement from a person's keystrokes.
+const documents = new TextDocuments<TextDocument>({
+  create: TextDocument.create,
+  update(document, changes, version) {
+    guard.noteChanges(document.uri, changes);
+    return TextDocument.update(document, changes, version);
+  },
+});
 const diagnostics = new Diagnostics(connection);
 const plans = new PlanService(connection, documents, diagnostics, log);
 const guard = new GuardService(connection, documents, diagnostics, log);
@@ -96,11 +104,11 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
 });
 
 documents.onDidOpen(({ document }) => guard.opened(document));
-documents.onDidSave(({ document }) => guard.saved(document));
+documents.onDidSave(({ document }) => void guard.saved(document));
 documents.onDidChangeContent(({ document }) => {
   plans.updateFromEditor(document);
   traceCodes.updateFromEditor(document);
-  void guard.changedInEditor(document);
+  guard.changedInEditor(document);
 });
 documents.onDidClose(({ document }) => {
   void plans.closed(document.uri);

@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   CodeActionRequest,
+  DiagnosticSeverity,
+  DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
+  DidSaveTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
   FileChangeType,
@@ -13,6 +16,7 @@ import {
   PublishDiagnosticsNotification,
   type CodeAction,
   type Diagnostic,
+  type Range,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { CheckEditRequest, CriticalViolationNotification, ReportedEditRequest } from '../../engine/protocol/lsp';
@@ -112,5 +116,94 @@ describe('the guard over LSP', () => {
     assert.equal(found.range.start.line, 7);
     assert.match(found.relatedInformation![0].message, /count\(\) \{/, 'the dropped code is the reported before\'s');
     await assert.rejects(server.connection.sendRequest(ReportedEditRequest.method, { uri: uri('reported.ts'), before: 1 }), /bad params/);
+  });
+
+  describe('in the editor, where agents that edit through WorkspaceEdit and pastes land', () => {
+    let version = 1;
+    const open = async (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri(name), languageId: 'typescript', version: ++version, text } });
+    };
+    /** One content change, as VS Code sends it for one edit. */
+    const change = (name: string, range: Range, text: string) =>
+      server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: uri(name), version: ++version }, contentChanges: [{ range, text }] });
+    const at = (line: number, character = 0) => ({ line, character });
+    const guardFindings = (name: string) => (diagnostics.get(uri(name)) ?? []).filter((d) => d.source === 'Plumbline');
+
+    it('an agent\'s edit that replaces two methods with a placeholder is reported at it, saving does not bless it, and Restore gives back the exact bytes', async () => {
+      await open('editor.ts', original);
+      // What an agent's WorkspaceEdit sends: lines 7-13 (load and delete) replaced by one comment line.
+      await change('editor.ts', { start: at(7), end: at(14) }, '  // ... existing code ...\n');
+      const found = await eventually(() => guardFindings('editor.ts').find((d) => d.code === 'placeholder-dropped'));
+      assert.equal(found.range.start.line, 7);
+      assert.equal(found.severity, DiagnosticSeverity.Error);
+      assert.match(String(found.message), /replaced 7 lines: class members `load`, `delete`/);
+      await server.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: uri('editor.ts') } });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(guardFindings('editor.ts').length, 1, 'saving keeps the finding');
+      const [restore] = (await server.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri: uri('editor.ts') },
+        range: found.range,
+        context: { diagnostics: [found] },
+      })) as CodeAction[];
+      const edit = restore.edit!.changes![uri('editor.ts')][0];
+      await change('editor.ts', edit.range, edit.newText);
+      await eventually(() => guardFindings('editor.ts').length === 0 || undefined);
+    });
+
+    it('a paste that leaves a function cut off is reported as broken syntax; the same text typed key by key is not', async () => {
+      const cut = '\n  size() {\n    let n = 0;\n    for (const key of this.items.keys()) {\n      n++;\n';
+      await open('pasted.ts', original);
+      await change('pasted.ts', { start: at(14), end: at(14) }, cut);
+      const broken = await eventually(() => guardFindings('pasted.ts').find((d) => d.code === 'malformed-syntax'));
+      assert.equal(broken.severity, DiagnosticSeverity.Warning);
+      await open('typed.ts', original);
+      let line = 14;
+      let character = 0;
+      for (const key of cut) {
+        await change('typed.ts', { start: at(line, character), end: at(line, character) }, key);
+        if (key === '\n') [line, character] = [line + 1, 0];
+        else character++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.deepEqual(guardFindings('typed.ts'), []);
+    });
+
+    it('types 10,000 keystrokes into a real file (new functions, empty bodies, TODOs, half-typed code) and never reports anything', async function () {
+      this.timeout(120_000);
+      await open('session.ts', original);
+      // A person writing new methods at the end of the class, Enter giving the indentation an editor gives.
+      const snippet = [
+        '  countAbove(limit: number) {',
+        '    // TODO: implement the fast path later',
+        '    let n = 0;',
+        '    for (const value of this.items.values()) if (value > limit) n++;',
+        '    return n;',
+        '  }',
+        '',
+        '  reset() {}',
+        '',
+        '  notReady() {',
+        '    throw new Error("not implemented yet");',
+        '  }',
+        '',
+      ].join('\n');
+      let line = 14;
+      let character = 0;
+      let typed = 0;
+      while (typed < 10_000) {
+        for (const key of snippet) {
+          await change('session.ts', { start: at(line, character), end: at(line, character) }, key);
+          if (key === '\n') [line, character] = [line + 1, 0];
+          else character++;
+          // A pause now and then, long enough for the debounced check to run on a half-typed file.
+          if (++typed % 250 === 0) await new Promise((resolve) => setTimeout(resolve, 160));
+          assert.deepEqual(guardFindings('session.ts'), [], `after ${typed} keystrokes`);
+          if (typed >= 10_000) break;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(guardFindings('session.ts'), []);
+    });
   });
 });
