@@ -20,6 +20,7 @@ import {
   WebviewTypeRequest,
   WorkbenchClickRequest,
   WorkbenchTextRequest,
+  WorkbenchTypeRequest,
 } from './protocol';
 
 /**
@@ -146,6 +147,15 @@ async function startRunnerServer(
       if (inner) target = target.locator(inner);
       await target.first().click({ timeout: 10_000 });
       if (press) await page.keyboard.press(press);
+      return {};
+    },
+    '/workbench-type': async (body, page) => {
+      const { selector, text } = WorkbenchTypeRequest.parse(body);
+      await page.locator(selector).first().focus({ timeout: 10_000 });
+      for (const part of text.split(/(\n)/)) {
+        if (part === '\n') await page.keyboard.press('Enter');
+        else if (part) await page.keyboard.type(part, { delay: 15 });
+      }
       return {};
     },
     '/webview-text': async (body, page) => {

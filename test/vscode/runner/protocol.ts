@@ -29,6 +29,9 @@ export const WebviewTextRequest = z.object({ title: z.string() });
  */
 export const WorkbenchClickRequest = z.object({ selector: z.string(), hasText: z.string().optional(), inner: z.string().optional(), press: z.string().optional() });
 
+/** POST /workbench-type: focuses the first workbench element matching `selector` and types `text` key by key (`\n` presses Enter). */
+export const WorkbenchTypeRequest = z.object({ selector: z.string(), text: z.string() });
+
 /** POST /webview-texts: the inner text of every element matching `selector` (shadow DOM pierced) in the webview titled `title`. */
 export const WebviewTextsRequest = z.object({ title: z.string(), selector: z.string() });
 

@@ -188,4 +188,44 @@ describe('Guard in a real VS Code', () => {
       [[placeholderLine + 2, '`// ... rest of the class unchanged` replaced 3 lines: class members `clear`']],
     );
   });
+
+  it('an agent inside the editor: a WorkspaceEdit that replaces two methods with a placeholder, then a save, gets the Error, and Restore gives back the exact bytes', async () => {
+    const { uri, document } = await seenByServer('src/guard/editorStore.ts', original);
+    await vscode.window.showTextDocument(document, { preview: false });
+    // What Copilot's agent mode or Cline does: one WorkspaceEdit on the open document, then save.
+    const edit = new vscode.WorkspaceEdit();
+    const first = header.length;
+    const secondEnd = first + 8; // load and remove, with the blank line after them
+    edit.replace(uri, new vscode.Range(first, 0, secondEnd, 0), '  // ... existing code ...\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
+    const [diagnostic, ...others] = await waitForGuardDiagnostic(uri, 'a Plumbline diagnostic on the edited document');
+    assert.deepEqual(others, [], 'one finding');
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(diagnostic.range.start.line, first);
+    assert.equal(diagnostic.message, '`// ... existing code ...` replaced 8 lines: class members `load`, `remove`');
+    // Saving did not bless it: still there a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(guardDiagnostics(uri).length, 1);
+    const restore = (await quickFixes(uri, diagnostic.range)).find((f) => f.title === 'Restore the 8 dropped lines');
+    assert.ok(restore?.edit, 'a "Restore the 8 dropped lines" fix');
+    assert.ok(await vscode.workspace.applyEdit(restore.edit));
+    assert.ok(await document.save());
+    assert.equal(await readFile(uri.fsPath, 'utf8'), original, 'on disk: the original bytes');
+    await runner.eventually(async () => guardDiagnostics(uri).length === 0, 'the finding to go away after the restore', 30_000);
+  });
+
+  it('a person typing a new empty function key by key in the editor gets no finding', async function () {
+    if (!runner.available) this.skip();
+    const { uri, document } = await seenByServer('src/guard/typedStore.ts', original);
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    // At the end of the class body, as a person would: click into the editor, then type.
+    const line = original.split('\n').length - 3; // the `}` that closes clear()
+    editor.selection = new vscode.Selection(line, 3, line, 3);
+    await runner.typeInWorkbench('.monaco-editor.focused textarea, .monaco-editor textarea', '\n\n  reset(): void {\n');
+    await runner.typeInWorkbench('.monaco-editor textarea', '// TODO: implement\n');
+    await runner.eventually(async () => document.getText().includes('reset(): void {'), 'the typed text in the document');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    assert.deepEqual(guardDiagnostics(uri).map((d) => `${d.code} ${d.message}`), []);
+  });
 });

@@ -34,6 +34,11 @@ export async function clickInWorkbench(selector: string, hasText?: string, inner
   await ask('/workbench-click', { selector, hasText, inner, press });
 }
 
+/** Focuses the first workbench element matching `selector` and types `text` as keystrokes (`\n` is Enter). */
+export async function typeInWorkbench(selector: string, text: string): Promise<void> {
+  await ask('/workbench-type', { selector, text });
+}
+
 export async function webviewText(title: string): Promise<string> {
   return (await ask('/webview-text', { title })).text;
 }
