@@ -17,6 +17,52 @@ export function brokenConstructLine(root: SyntaxNode, text: string): number {
 }
 
 /**
+ * In a text whose original did not parse either: the first broken top-level construct the edit
+ * introduced, or null. Constructs are compared by their first line's text, as many times as
+ * each is broken, so an error that was there before (moved or not) is not the edit's.
+ */
+export function newlyBroken(oldRoot: SyntaxNode, before: string, newRoot: SyntaxNode, after: string): number | null {
+  const was = new Map<string, number>();
+  for (const node of brokenTops(oldRoot)) {
+    const key = firstLine(before, node);
+    was.set(key, (was.get(key) ?? 0) + 1);
+  }
+  for (const node of brokenTops(newRoot)) {
+    const key = firstLine(after, node);
+    const count = was.get(key) ?? 0;
+    if (count > 0) {
+      was.set(key, count - 1);
+      continue;
+    }
+    // Inside an ERROR that also holds recovered declarations, the construct it could not finish.
+    return (node.isError ? firstBroken(node) : node).startPosition.row;
+  }
+  return null;
+}
+
+/** The root's children that are broken or hold something broken. */
+function brokenTops(root: SyntaxNode): SyntaxNode[] {
+  return root.children.filter((c): c is SyntaxNode => !!c && (c.isError || c.isMissing || c.hasError));
+}
+
+function firstLine(text: string, node: SyntaxNode): string {
+  const end = text.indexOf('\n', node.startIndex);
+  return text.slice(node.startIndex, end === -1 ? undefined : end).trim();
+}
+
+/** Python: the header line of the first block with no statement (only comments, or nothing), or null. */
+export function emptyBlock(blocks: SyntaxNode[]): number | null {
+  let first: number | null = null;
+  for (const block of blocks) {
+    if (block.type !== 'block' || !block.parent) continue;
+    if (block.namedChildren.some((c) => c && c.type !== 'comment')) continue;
+    const row = block.parent.startPosition.row;
+    if (first === null || row < first) first = row;
+  }
+  return first;
+}
+
+/**
  * The parser may accept the changed lines and stumble only further down, where an unclosed
  * block swallowed the next method (`n() {` inside `m`). When no change is on or just before
  * the broken line, the broken construct is the definition around both it and the last change

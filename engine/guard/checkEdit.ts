@@ -2,8 +2,8 @@ import { dropExtent } from './dropExtent';
 import { hunksOf, linesOf, type Hunk } from './hunks';
 import type { GuardLanguage } from './languages';
 import { severityOf, type Violation } from './model';
-import { commentBody, isPlaceholder } from './placeholders';
-import { isStub } from './stubs';
+import { commentBody, isPlaceholder, placeholderLine } from './placeholders';
+import { isStub, isStubComment } from './stubs';
 import { SyntaxTrees, type Comment, type Definition, type EditReading } from './syntaxTree';
 
 /**
@@ -19,15 +19,57 @@ export class Guard {
   async checkEdit(before: string, after: string, language: GuardLanguage): Promise<Violation[]> {
     if (before === after) return [];
     const hunks = hunksOf(before, after);
-    const reading = await this.trees.readEdit(before, after, hunks, language);
+    const read = await this.trees.readEdit(before, after, hunks, language);
     const newLines = linesOf(after);
-    const violations = [
-      ...placeholderDrops(hunks, reading, after, linesOf(before), newLines),
-      ...(language.notCode ? [] : incompleteCode(hunks, reading, newLines)),
-      ...brokenSyntax(reading.broken, newLines),
-    ];
-    return violations.sort((a, b) => a.line - b.line);
+    // Lines that stand for removed text without being comments read as comments here.
+    const jsx = /react$/.test(language.id) || language.id === 'javascript';
+    const proseOld = placeholderLines(hunks, 'old', read.old.comments, jsx);
+    const proseNew = placeholderLines(hunks, 'new', read.now.comments, jsx);
+    const reading: EditReading = {
+      ...read,
+      old: { ...read.old, comments: [...read.old.comments, ...proseOld].sort(byLine) },
+      now: { ...read.now, comments: [...read.now.comments, ...proseNew].sort(byLine) },
+    };
+    const drops = placeholderDrops(hunks, reading, after, linesOf(before), newLines);
+    const stubs = language.notCode ? { violations: [], covers: () => false } : incompleteCode(hunks, reading, newLines, language);
+    let broken = brokenSyntax(reading.broken, newLines);
+    // A placeholder that is no comment breaks the syntax itself, and a body that is only a stub or
+    // a placeholder (Python's `def f():` over a comment) is that finding: one finding each.
+    const found = [...drops, ...stubs.violations];
+    if (drops.some((d) => proseNew.some((p) => p.startLine === d.line)) || stubs.covers(reading.broken)) broken = [];
+    else if (broken.length && found.some((v) => v.line >= broken[0].line && v.line <= bodyEnd(newLines, broken[0].line))) broken = [];
+    return [...found, ...broken].sort((a, b) => a.line - b.line);
   }
+}
+
+const byLine = (a: Comment, b: Comment) => a.startLine - b.startLine;
+
+/** The lines the edit removed (`old`) or added (`new`) that are no comment but stand for removed text. */
+function placeholderLines(hunks: Hunk[], side: 'old' | 'new', comments: Comment[], jsx: boolean): Comment[] {
+  const out: Comment[] = [];
+  for (const hunk of hunks) {
+    const [start, lines] = side === 'old' ? [hunk.oldStart, hunk.removed] : [hunk.newStart, hunk.added];
+    lines.forEach((line, i) => {
+      const at = start + i;
+      if (inComment(comments, at)) return;
+      const text = placeholderLine(line, jsx);
+      if (text !== undefined) out.push({ startLine: at, endLine: at, text });
+    });
+  }
+  return out;
+}
+
+/** The last line of the indented block under `line` (comments and blank lines included): a Python body. */
+function bodyEnd(lines: string[], line: number): number {
+  const indent = (text: string) => text.length - text.trimStart().length;
+  const own = indent(lines[line] ?? '');
+  let end = line;
+  for (let l = line + 1; l < lines.length; l++) {
+    if (lines[l].trim() === '') continue;
+    if (indent(lines[l]) <= own) break;
+    end = l;
+  }
+  return end;
 }
 
 function placeholderDrops(hunks: Hunk[], { old, now }: EditReading, after: string, oldLines: string[], newLines: string[]): Violation[] {
@@ -78,8 +120,9 @@ function placeholderDrops(hunks: Hunk[], { old, now }: EditReading, after: strin
   });
 }
 
-function incompleteCode(hunks: Hunk[], { old, now }: EditReading, newLines: string[]): Violation[] {
+function incompleteCode(hunks: Hunk[], { old, now, broken }: EditReading, newLines: string[], language: GuardLanguage): { violations: Violation[]; covers: (line: number | null) => boolean } {
   const violations: Violation[] = [];
+  const touched = (start: number, end: number) => hunks.some((h) => h.newStart <= end && start < h.newStart + Math.max(h.added.length, 1));
   // The same stub, as many times as the edit removed it, is one the file already had (moved or re-indented).
   const removed = new Map<string, number>();
   for (const line of hunks.flatMap((h) => h.removed)) if (isStub(line)) removed.set(line.trim(), (removed.get(line.trim()) ?? 0) + 1);
@@ -100,13 +143,54 @@ function incompleteCode(hunks: Hunk[], { old, now }: EditReading, newLines: stri
     const body = definition.body;
     if (!body?.empty) continue;
     const was = old.definitions.find((d) => d.name === definition.name && d.kind === definition.kind);
-    if (!was?.body || was.body.empty) continue;
-    if (!hunks.some((h) => h.newStart <= body.endLine && body.startLine < h.newStart + Math.max(h.added.length, 1))) continue;
+    if (!touched(body.startLine, body.endLine)) continue;
     // A body left with nothing but a stub comment (`// TODO: implement`) is reported once, at that line.
     if (violations.some((v) => v.line >= body.startLine && v.line <= body.endLine)) continue;
-    violations.push(stub(body.startLine, newLines[body.startLine]?.trim() ?? '', `the body of ${definition.kind} \`${definition.name}\` was emptied by this edit`));
+    if (was?.body && !was.body.empty) {
+      violations.push(stub(body.startLine, newLines[body.startLine]?.trim() ?? '', `the body of ${definition.kind} \`${definition.name}\` was emptied by this edit`));
+      continue;
+    }
+    // A new function whose body only asks for its implementation (`// ... add the caching logic here ...`).
+    if (was || isAbstract(now.definitions, newLines, definition.startLine)) continue;
+    const ask = now.comments.find((c) => c.startLine >= body.startLine && c.endLine <= body.endLine && isStubComment(c.text) && !isPlaceholder(c.text));
+    if (ask) violations.push(stub(ask.startLine, ask.text.split(/\r\n|\n|\r/)[0].trim(), `new ${definition.kind} \`${definition.name}\` has only a comment for a body: it asks for the implementation instead of being one`));
   }
-  return violations;
+  if (language.grammar === 'tree-sitter-python.wasm') violations.push(...pythonStubs(old.definitions, now.definitions, newLines, touched, language));
+  // Python's `def f():` over nothing but comments does not parse; when those comments ask for
+  // the implementation it is reported as the stub it is.
+  let covered: number | null = null;
+  if (broken !== null && language.grammar === 'tree-sitter-python.wasm' && /^\s*(async\s+)?(def|class|if|elif|else|for|while|with|try|except|finally)\b/.test(newLines[broken] ?? '')) {
+    const end = bodyEnd(newLines, broken);
+    const ask = newLines.slice(broken + 1, end + 1).findIndex((l) => /^\s*#/.test(l) && isStubComment(l) && !isPlaceholder(l));
+    if (ask !== -1 && !violations.some((v) => v.line === broken + 1 + ask)) {
+      violations.push(stub(broken + 1 + ask, newLines[broken + 1 + ask].trim(), `\`${newLines[broken].trim()}\` has only a comment for a body: it asks for the implementation instead of being one (and Python cannot run it)`));
+      covered = broken;
+    }
+  }
+  return { violations, covers: (line) => line !== null && line === covered };
+}
+
+/**
+ * A new Python function whose body is only `pass` (comments aside) is a stub, unless it is
+ * meant to have none: an abstract method, an `@overload`, a method of a `Protocol`, a `.pyi`
+ * stub file. Reported at the `pass`.
+ */
+function pythonStubs(old: Definition[], now: Definition[], lines: string[], touched: (s: number, e: number) => boolean, language: GuardLanguage): Violation[] {
+  if (language.stubsByDesign) return [];
+  const out: Violation[] = [];
+  for (const definition of now) {
+    if (definition.kind !== 'function' || !definition.body || !touched(definition.startLine, definition.endLine)) continue;
+    if (old.some((d) => d.name === definition.name && d.kind === definition.kind)) continue;
+    const statements = lines.slice(definition.body.startLine, definition.body.endLine + 1).map((l, i) => ({ text: l.trim(), line: definition.body!.startLine + i }));
+    const code = statements.filter((s) => s.text && !s.text.startsWith('#'));
+    if (code.length !== 1 || code[0].text !== 'pass') continue;
+    const head = lines.slice(Math.max(0, definition.startLine - 3), definition.startLine + 1).join('\n');
+    if (/@(abc\.)?abstractmethod|@(typing\.)?overload/.test(head)) continue;
+    const owner = now.filter((d) => d.kind === 'class' && d.startLine < definition.startLine && d.endLine >= definition.endLine).at(-1);
+    if (owner && /\bProtocol\b/.test(lines[owner.startLine] ?? '')) continue;
+    out.push(stub(code[0].line, 'pass', `new function \`${definition.name}\` has only \`pass\` for a body: a stub where an implementation should be`));
+  }
+  return out;
 }
 
 function brokenSyntax(line: number | null, newLines: string[]): Violation[] {

@@ -14,6 +14,8 @@ export interface GuardLanguage {
   json?: boolean;
   /** Markdown, JSON and plain text hold no code of their own: nothing in them is a stub (a sample in a fence is an example). */
   notCode?: boolean;
+  /** Python stub files (`.pyi`): every body is `...` or `pass` by design. */
+  stubsByDesign?: boolean;
 }
 
 const languages: GuardLanguage[] = [
@@ -22,6 +24,7 @@ const languages: GuardLanguage[] = [
   { id: 'javascript', grammar: 'tree-sitter-javascript.wasm' },
   { id: 'javascriptreact', grammar: 'tree-sitter-javascript.wasm' },
   { id: 'python', grammar: 'tree-sitter-python.wasm' },
+  { id: 'python-stubs', grammar: 'tree-sitter-python.wasm', stubsByDesign: true },
   { id: 'go', grammar: 'tree-sitter-go.wasm' },
   { id: 'rust', grammar: 'tree-sitter-rust.wasm' },
   { id: 'java', grammar: 'tree-sitter-java.wasm' },
@@ -41,7 +44,7 @@ const languages: GuardLanguage[] = [
 const aliases: Record<string, string> = {
   ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescriptreact',
   js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascriptreact',
-  py: 'python', pyi: 'python', go: 'go', rs: 'rust', java: 'java', cs: 'csharp', rb: 'ruby',
+  py: 'python', pyi: 'python-stubs', go: 'go', rs: 'rust', java: 'java', cs: 'csharp', rb: 'ruby',
   php: 'php', sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', css: 'css',
   cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', h: 'c', c: 'c',
   html: 'html', htm: 'html', md: 'markdown', markdown: 'markdown', json: 'json', txt: 'plaintext',

@@ -14,3 +14,20 @@ const stubPatterns: RegExp[] = [
 export function isStub(line: string): boolean {
   return stubPatterns.some((p) => p.test(line));
 }
+
+/**
+ * A comment that asks for the implementation instead of being one: `// TODO: implement`,
+ * `// ... add the caching logic here ...`, `// implement me`, `# your code here`. As the whole
+ * body of a new function it is a stub (a comment beside real statements is a note).
+ */
+const stubComments: RegExp[] = [
+  /\b(todo|fixme)\b/i,
+  /\bimplement(ed|ation)?\b/i,
+  /\byour\s+code\b/i,
+  /\b(add|put|insert|write|fill\s+in)\b.*\bhere\b/i,
+  /\b(logic|code)\s+(goes\s+)?here\b/i,
+];
+
+export function isStubComment(comment: string): boolean {
+  return stubComments.some((p) => p.test(comment));
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import TreeSitter from '@vscode/tree-sitter-wasm';
-import { blocksIn, brokenConstructLine, jsonBrokenLine, owningChange, pythonIndentError } from './brokenConstruct';
+import { blocksIn, brokenConstructLine, emptyBlock, jsonBrokenLine, newlyBroken, owningChange, pythonIndentError } from './brokenConstruct';
 import { embeddedInHtml } from './embedded';
 import { htmlComments } from './fallbackComments';
 import { linesOf, type Hunk } from './hunks';
@@ -82,16 +82,27 @@ export class SyntaxTrees {
     };
   }
 
-  /** Where the new text is broken, when the old one was not. */
+  /**
+   * Where the edit broke the text. An original that does not parse (tree-sitter misreads some
+   * valid code, such as type arguments on a tagged template) does not silence the check: the
+   * broken top-level constructs of both sides are compared, and one the edit introduced (new, or
+   * the text now ending inside a construct that was closed before) is reported; errors that were
+   * already there are not. Python: also a block with no statement (`def f():` over only
+   * comments), which tree-sitter accepts and CPython does not.
+   */
   private brokenBy(oldTree: Tree, before: string, newTree: Tree, after: string, grammar: Grammar, newRanges: LineRange[]): number | null {
     let line: number | null = null;
-    if (newTree.rootNode.hasError) line = brokenConstructLine(newTree.rootNode, after);
-    else if (grammar.blocks) line = pythonIndentError(blocksIn(newTree.rootNode, grammar.blocks, newRanges), linesOf(after));
-    if (line === null || oldTree.rootNode.hasError) return null;
-    if (grammar.blocks) {
-      const everything: LineRange = [0, oldTree.rootNode.endPosition.row + 1];
-      if (pythonIndentError(blocksIn(oldTree.rootNode, grammar.blocks, [everything]), linesOf(before)) !== null) return null;
-    }
+    if (newTree.rootNode.hasError) line = oldTree.rootNode.hasError ? newlyBroken(oldTree.rootNode, before, newTree.rootNode, after) : brokenConstructLine(newTree.rootNode, after);
+    if (line !== null || !grammar.blocks) return line;
+    const near = newRanges.map(([start, end]): LineRange => [Math.max(0, start - 1), end]);
+    line = pythonIndentError(blocksIn(newTree.rootNode, grammar.blocks, newRanges), linesOf(after)) ?? emptyBlock(blocksIn(newTree.rootNode, grammar.blocks, near));
+    if (line === null) return null;
+    const everything: LineRange = [0, oldTree.rootNode.endPosition.row + 1];
+    const oldBlocks = blocksIn(oldTree.rootNode, grammar.blocks, [everything]);
+    if (pythonIndentError(oldBlocks, linesOf(before)) !== null) return null;
+    // An empty block the original had already (the same header) is not the edit's.
+    const header = linesOf(after)[line]?.trim();
+    if (oldBlocks.some((b) => b.namedChildCount === 0 && b.parent && linesOf(before)[b.parent.startPosition.row]?.trim() === header)) return null;
     return line;
   }
 

@@ -7,7 +7,7 @@ import { editCases, type EditCase } from '../fixtures/editCorpus';
 // case's kinds and 1-based lines must match expected.json exactly, as a multiset.
 
 const cases = editCases();
-const languages = ['typescript', 'javascript', 'typescriptreact', 'python', 'go', 'rust', 'java', 'csharp', 'ruby', 'php', 'shellscript', 'css', 'html', 'json', 'markdown'];
+const languages = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact', 'python', 'go', 'rust', 'java', 'csharp', 'ruby', 'php', 'shellscript', 'css', 'html', 'json', 'markdown', 'plaintext'];
 const lines = (text: string) => text.split(/\r\n|\n|\r/);
 const pinned = (violations: { kind: string; line: number }[]) => violations.map((v) => `${v.kind}@${v.line}`).sort();
 
