@@ -47,6 +47,8 @@ export class GuardService {
   private readonly findings = new Map<string, Finding>();
   /** Files whose editor received a multi-line replacement since their baseline. */
   private readonly replacedSinceBaseline = new Set<string>();
+  /** Files whose latest change was a multi-line replacement: checked at once, with no pause. */
+  private readonly replacedJustNow = new Set<string>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   /** The newest editor check of each file: an older one that finishes later is dropped. */
   private readonly generations = new Map<string, number>();
@@ -75,15 +77,22 @@ export class GuardService {
 
   /** The content changes an editor sent, before they apply: remembers a multi-line replacement. */
   noteChanges(uri: string, changes: readonly TextDocumentContentChangeEvent[]): void {
-    if (changes.some(isReplacement)) this.replacedSinceBaseline.add(uri);
+    if (changes.some(isReplacement)) {
+      this.replacedSinceBaseline.add(uri);
+      this.replacedJustNow.add(uri);
+    }
   }
 
-  /** The text changed in the editor (an agent, a paste, typing, undo, a quick fix): checked after a pause. */
+  /**
+   * The text changed in the editor (an agent, a paste, typing, undo, a quick fix): checked after
+   * a pause in the typing, or at once after a replacement (an agent's edit is one event).
+   */
   changedInEditor(document: TextDocument): void {
     clearTimeout(this.pending.get(document.uri));
+    const pause = this.replacedJustNow.delete(document.uri) ? 0 : editorPauseMs;
     this.pending.set(
       document.uri,
-      setTimeout(() => void this.checkEditor(document.uri), editorPauseMs),
+      setTimeout(() => void this.checkEditor(document.uri), pause),
     );
   }
 
