@@ -35,7 +35,8 @@ export class Guard {
     let broken = brokenSyntax(reading.broken, newLines);
     // A placeholder that is no comment breaks the syntax itself, and a body that is only a stub or
     // a placeholder (Python's `def f():` over a comment) is that finding: one finding each.
-    const found = [...drops, ...stubs.violations];
+    // A comment that stands for dropped code is that finding, even if it also asks for code.
+    const found = [...drops, ...stubs.violations.filter((v) => !drops.some((d) => d.line === v.line))];
     if (drops.some((d) => proseNew.some((p) => p.startLine === d.line)) || stubs.covers(reading.broken)) broken = [];
     else if (broken.length && found.some((v) => v.line >= broken[0].line && v.line <= bodyEnd(newLines, broken[0].line))) broken = [];
     return [...found, ...broken].sort((a, b) => a.line - b.line);
@@ -152,7 +153,7 @@ function incompleteCode(hunks: Hunk[], { old, now, broken }: EditReading, newLin
     }
     // A new function whose body only asks for its implementation (`// ... add the caching logic here ...`).
     if (was || isAbstract(now.definitions, newLines, definition.startLine)) continue;
-    const ask = now.comments.find((c) => c.startLine >= body.startLine && c.endLine <= body.endLine && isStubComment(c.text) && !isPlaceholder(c.text));
+    const ask = now.comments.find((c) => c.startLine >= body.startLine && c.endLine <= body.endLine && isStubComment(c.text));
     if (ask) violations.push(stub(ask.startLine, ask.text.split(/\r\n|\n|\r/)[0].trim(), `new ${definition.kind} \`${definition.name}\` has only a comment for a body: it asks for the implementation instead of being one`));
   }
   if (language.grammar === 'tree-sitter-python.wasm') violations.push(...pythonStubs(old.definitions, now.definitions, newLines, touched, language));
@@ -161,7 +162,7 @@ function incompleteCode(hunks: Hunk[], { old, now, broken }: EditReading, newLin
   let covered: number | null = null;
   if (broken !== null && language.grammar === 'tree-sitter-python.wasm' && /^\s*(async\s+)?(def|class|if|elif|else|for|while|with|try|except|finally)\b/.test(newLines[broken] ?? '')) {
     const end = bodyEnd(newLines, broken);
-    const ask = newLines.slice(broken + 1, end + 1).findIndex((l) => /^\s*#/.test(l) && isStubComment(l) && !isPlaceholder(l));
+    const ask = newLines.slice(broken + 1, end + 1).findIndex((l) => /^\s*#/.test(l) && isStubComment(l));
     if (ask !== -1 && !violations.some((v) => v.line === broken + 1 + ask)) {
       violations.push(stub(broken + 1 + ask, newLines[broken + 1 + ask].trim(), `\`${newLines[broken].trim()}\` has only a comment for a body: it asks for the implementation instead of being one (and Python cannot run it)`));
       covered = broken;
