@@ -18,15 +18,32 @@ export async function findWebviewFrame(page: Page, title: string, timeoutMs = 30
       if (frameTitle === title) matches.push(frame);
       else seen.push(frameTitle || '(untitled)');
     }
-    // A view closed and opened again can leave its old frame behind for a while, empty: the
-    // newest frame of that title is the one on screen.
-    if (matches.length) return matches[matches.length - 1];
+    // A view closed and opened again can leave its old frame behind for a while, empty, and
+    // frames come in page order, not in the order they were made: the one on screen is the
+    // visible one (the last of them, if several are).
+    if (matches.length) {
+      const visible: Frame[] = [];
+      for (const frame of matches) if (await isShown(frame)) visible.push(frame);
+      return (visible.length ? visible : matches)[(visible.length ? visible : matches).length - 1];
+    }
     if (Date.now() > deadline) throw new Error(`no webview titled "${title}" is open after ${timeoutMs / 1000} s (open: ${seen.join(', ') || 'none'})`);
     await delay(200);
   }
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Whether a frame's element, and the webview around it, is on screen (VS Code hides inactive webviews). */
+async function isShown(frame: Frame): Promise<boolean> {
+  const check = (async () => {
+    const element = await frame.frameElement();
+    const own = await element.isVisible();
+    const parent = frame.parentFrame();
+    const outer = parent ? await parent.frameElement().then((e) => e.isVisible(), () => true) : true;
+    return own && outer;
+  })().catch(() => false);
+  return Promise.race([check, delay(1_000).then(() => false)]);
+}
 
 /**
  * All text under the body, descending into shadow roots (lit components render there). A string,
