@@ -82,10 +82,16 @@ async function writeFromOutside(document: vscode.TextDocument, text: string): Pr
 }
 
 async function waitForGuardDiagnostic(uri: vscode.Uri, what: string): Promise<vscode.Diagnostic[]> {
-  return runner.eventually(async () => {
-    const found = guardDiagnostics(uri);
-    return found.length ? found : undefined;
-  }, what, 30_000);
+  return runner
+    .eventually(async () => {
+      const found = guardDiagnostics(uri);
+      return found.length ? found : undefined;
+    }, what, 30_000)
+    .catch(async (err: Error) => {
+      // What the server did meanwhile tells a slow check from a missed one.
+      const log = await runner.channelLog('Plumbline').catch(() => '(no log)');
+      throw new Error(`${err.message}; all diagnostics: ${JSON.stringify(vscode.languages.getDiagnostics(uri))}; the log ends: ${log.split('\n').slice(-30).join('\n')}`);
+    });
 }
 
 async function quickFixes(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
