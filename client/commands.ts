@@ -17,6 +17,8 @@ export interface CommandContext {
   models: Models;
   openBoard(): void;
   openMissionControl(): void;
+  /** Selects a plan file in the Plans tree and scrolls to it. */
+  revealPlan(plan: PlanSummary): Thenable<void>;
 }
 
 type Handler = (ctx: CommandContext) => (...args: unknown[]) => unknown;
@@ -32,6 +34,7 @@ const commands: Record<string, Handler> = {
   'plumbline.toggleTaskCheckbox': (ctx) => () => toggleCommand(ctx),
   'plumbline.openTask': () => (uri, line) => openTask(String(uri), Number(line)),
   'plumbline.openPlansBoard': (ctx) => () => ctx.openBoard(),
+  'plumbline.revealPlan': (ctx) => (uri) => revealPlanCommand(ctx, uri),
   'plumbline.nextTask': (ctx) => () => nextTaskCommand(ctx),
   'plumbline.goToTraceCode': (ctx) => (query) => goToTraceCode(ctx.languageClient, query),
   'plumbline.newTraceCode': (ctx) => () => newTraceCode(ctx.languageClient),
@@ -48,6 +51,18 @@ const commands: Record<string, Handler> = {
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(commands).map(([id, make]) => vscode.commands.registerCommand(id, make(ctx)));
+}
+
+/** "Show in Plans Tree": the plan of the given file, else of the active editor. */
+async function revealPlanCommand(ctx: CommandContext, arg: unknown): Promise<void> {
+  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  const plan = uri && ctx.plans.get(uri.toString());
+  if (!plan) {
+    void vscode.window.showInformationMessage(uri ? `${vscode.workspace.asRelativePath(uri)} is not a plan: it has no task and no checkbox.` : 'Open a plan file first.');
+    return;
+  }
+  await vscode.commands.executeCommand('plumbline.plans.focus');
+  await ctx.revealPlan(plan);
 }
 
 export async function openTask(uri: string, line: number): Promise<void> {

@@ -60,7 +60,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     models,
     runs,
     agents,
-    ...registerCommands({ log, languageClient: client, plans, agents, models, openBoard: () => board.show(), openMissionControl: () => missionControl.show() }),
+    ...registerCommands({
+      log,
+      languageClient: client,
+      plans,
+      agents,
+      models,
+      openBoard: () => board.show(),
+      openMissionControl: () => missionControl.show(),
+      revealPlan: (plan) => plansView.reveal({ kind: 'plan', plan }, { select: true, focus: true }),
+    }),
     missionControl,
     chatView,
     vscode.window.registerWebviewViewProvider(ChatView.id, chatView, {

@@ -48,6 +48,14 @@ export class PlansTree implements vscode.TreeDataProvider<PlanNode>, vscode.Disp
     return [];
   }
 
+  /** What `reveal` climbs: a deliverable's task, a task's parent task or plan. */
+  getParent(node: PlanNode): PlanNode | undefined {
+    if (node.kind === 'plan') return undefined;
+    if (node.kind === 'deliverable') return { kind: 'task', plan: node.plan, task: node.task };
+    const parent = node.task.parent ? node.plan.tasks.find((t) => t.id === node.task.parent && t !== node.task) : undefined;
+    return parent ? { kind: 'task', plan: node.plan, task: parent } : { kind: 'plan', plan: node.plan };
+  }
+
   getTreeItem(node: PlanNode): vscode.TreeItem {
     const uri = vscode.Uri.parse(node.plan.uri);
     if (node.kind === 'plan') {

@@ -245,8 +245,9 @@ describe('Plans in a real VS Code', () => {
       assert.match(top, /\.kiro\/specs\/offline-sync\/tasks\.md\s*3\/10 done · 1 problem\(s\)/);
       assert.match(top, /\.taskmaster\/tasks\/task_005\.md\s*1\/1 done(?! ·)/);
       assert.match(top, /\.taskmaster\/tasks\/task_007\.md\s*1\/4 done(?! ·)/);
-      // End moves to the last row and scrolls it into view, as a person would.
-      await runner.clickInWorkbench('.part.sidebar .monaco-list-row', 'task_007.md', undefined, 'End');
+      // "Show in Plans Tree" on the spec-kit file, the last plan of the tree, scrolls to it.
+      await vscode.window.showTextDocument(planUri('specs/001-export/tasks.md'), { preview: false });
+      await vscode.commands.executeCommand('plumbline.revealPlan');
       const bottom = await runner.eventually(async () => {
         const text = await runner.workbenchText('.part.sidebar');
         return text.includes('specs/001-export') ? text : '';
