@@ -50,7 +50,7 @@ export class GuardService {
   /** Files whose latest change was a multi-line replacement: checked at once, with no pause. */
   private readonly replacedJustNow = new Set<string>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  /** The newest editor check of each file: an older one that finishes later is dropped. */
+  /** The newest check of each file (editor or disk): an older one that finishes later is dropped. */
   private readonly generations = new Map<string, number>();
   private folders: string[] = [];
 
@@ -101,16 +101,28 @@ export class GuardService {
     this.pending.delete(uri);
     const document = this.documents.get(uri);
     if (!document) return;
+    const generation = this.nextGeneration(uri);
+    await this.recheck(uri, document.getText(), undefined, { typed: !this.replacedSinceBaseline.has(uri), generation });
+  }
+
+  /** A new check of the file begins: the results of older ones, still running, will be dropped. */
+  private nextGeneration(uri: string): number {
     const generation = (this.generations.get(uri) ?? 0) + 1;
     this.generations.set(uri, generation);
-    await this.recheck(uri, document.getText(), undefined, { typed: !this.replacedSinceBaseline.has(uri), generation });
+    return generation;
   }
 
   async changedOnDisk(uri: string): Promise<void> {
     const file = toPath(uri);
     if (!file) return;
+    // Taken before reading: an editor check that starts while the file is read is newer.
+    const generation = this.nextGeneration(uri);
     // A link in the workspace that leads out is not this workspace's file: never read.
     const after = (await resolvesWithin(file, this.folders)) ? await readText(file) : undefined;
+    if (this.generations.get(uri) !== generation) return;
+    // Gone, or unreadable for a moment (an editor saving through a temporary file): while the
+    // file is open, the editor holds its text, and its baseline and findings stay.
+    if (after === undefined && this.documents.get(uri)) return;
     if (after === undefined) {
       this.baselines.delete(uri);
       this.clear(uri);
@@ -129,7 +141,7 @@ export class GuardService {
       return;
     }
     this.baselines.set(uri, before);
-    await this.recheck(uri, after);
+    await this.recheck(uri, after, undefined, { typed: false, generation });
   }
 
   /** An edit a hub agent reported: its `before` is the baseline, and its findings are published. */
@@ -190,7 +202,7 @@ export class GuardService {
   /**
    * Checks `after` against the baseline and publishes the findings. `typed`: the changes since
    * the baseline were all keystrokes, so only placeholder drops are reported (the baseline still
-   * waits for clean content). `generation`: an editor check, dropped if a newer one started.
+   * waits for clean content). `generation`: dropped if a newer check of the file started.
    */
   private async recheck(uri: string, after: string, language?: GuardLanguage, editor?: { typed: boolean; generation: number }): Promise<Violation[]> {
     const before = this.baselines.get(uri);

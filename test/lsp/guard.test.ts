@@ -151,6 +151,21 @@ describe('the guard over LSP', () => {
       await eventually(() => guardFindings('editor.ts').length === 0 || undefined);
     });
 
+    it('a finding on an open file survives the file missing on disk for a moment (an editor saving through a temporary file)', async () => {
+      await open('saving.ts', original);
+      await change('saving.ts', { start: at(7), end: at(14) }, '  // ... existing code ...\n');
+      await eventually(() => guardFindings('saving.ts').find((d) => d.code === 'placeholder-dropped'));
+      rmSync(path.join(dir, 'saving.ts'));
+      await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('saving.ts'), type: FileChangeType.Deleted }] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(guardFindings('saving.ts').length, 1, 'the finding stays');
+      // Saved at last: still the drop, against the same baseline.
+      writeFileSync(path.join(dir, 'saving.ts'), original.replace(/ {2}load[\s\S]*?this\.items\.delete\(key\);\n {2}}\n/, '  // ... existing code ...\n'));
+      await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('saving.ts'), type: FileChangeType.Created }] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(guardFindings('saving.ts').length, 1);
+    });
+
     it('a paste that leaves a function cut off is reported as broken syntax; the same text typed key by key is not', async () => {
       const cut = '\n  size() {\n    let n = 0;\n    for (const key of this.items.keys()) {\n      n++;\n';
       await open('pasted.ts', original);
