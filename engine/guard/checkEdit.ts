@@ -33,12 +33,13 @@ export class Guard {
     const drops = placeholderDrops(hunks, reading, after, linesOf(before), newLines);
     const stubs = language.notCode ? { violations: [], covers: () => false } : incompleteCode(hunks, reading, newLines, language);
     let broken = brokenSyntax(reading.broken, newLines);
-    // A placeholder that is no comment breaks the syntax itself, and a body that is only a stub or
-    // a placeholder (Python's `def f():` over a comment) is that finding: one finding each.
-    // A comment that stands for dropped code is that finding, even if it also asks for code.
+    // One finding for one thing: a comment that stands for dropped code is the drop even if it
+    // also asks for code; a placeholder that is no comment breaks the syntax by itself; and a
+    // Python body that is only a stub or a placeholder comment (`def f():` over it) is that finding.
     const found = [...drops, ...stubs.violations.filter((v) => !drops.some((d) => d.line === v.line))];
+    const python = language.grammar === 'tree-sitter-python.wasm';
     if (drops.some((d) => proseNew.some((p) => p.startLine === d.line)) || stubs.covers(reading.broken)) broken = [];
-    else if (broken.length && found.some((v) => v.line >= broken[0].line && v.line <= bodyEnd(newLines, broken[0].line))) broken = [];
+    else if (python && broken.length && found.some((v) => v.line > broken[0].line && v.line <= bodyEnd(newLines, broken[0].line))) broken = [];
     return [...found, ...broken].sort((a, b) => a.line - b.line);
   }
 }
