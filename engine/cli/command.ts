@@ -18,6 +18,8 @@ export interface CommandContext {
   positionals: string[];
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Where a command reads its input (`hook` reads the harness's payload). */
+  stdin: NodeJS.ReadableStream;
   cwd: string;
 }
 

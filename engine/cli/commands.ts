@@ -1,6 +1,7 @@
 import type { Command } from './command';
 import { version } from '../version';
 import { checkCommand, checkEditCommand } from './guard';
+import { hookCommand } from './hook';
 import { hubCommand } from './hub';
 import { mcpCommand } from './mcp';
 import { plansCommand } from './plans';
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   plansCommand,
   checkEditCommand,
   checkCommand,
+  hookCommand,
   traceCodesCommand,
   runCommand,
   hubCommand,

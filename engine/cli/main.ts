@@ -10,8 +10,9 @@ import { version } from '../version';
  */
 export async function main(
   argv: string[],
-  io: Pick<CommandContext, 'stdout' | 'stderr' | 'cwd'> = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() },
+  given: Partial<Pick<CommandContext, 'stdout' | 'stderr' | 'stdin' | 'cwd'>> = {},
 ): Promise<number> {
+  const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), ...given };
   try {
     return await runCli(argv, io);
   } catch (err) {
@@ -29,7 +30,7 @@ export async function main(
   }
 }
 
-async function runCli(argv: string[], io: Pick<CommandContext, 'stdout' | 'stderr' | 'cwd'>): Promise<number> {
+async function runCli(argv: string[], io: Pick<CommandContext, 'stdout' | 'stderr' | 'stdin' | 'cwd'>): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { decodeText, isWithin, readRegularFile, resolvesWithin } from '../fs';
+import { Guard, languageOfFile, type Violation } from '../guard';
+import type { Harness, HookAnswer } from './harness';
+
+/**
+ * One hook call: the harness's payload, read; the file's text before (on disk) and after (the
+ * tool's arguments applied to it), guarded; a refusal in the harness's own form when the edit
+ * has a critical or high finding. Everything else passes silently (exit 0, nothing printed): a
+ * clean edit, another tool, a file outside the payload's workspace, a file that is not UTF-8.
+ * A payload that cannot be read passes too, with one line on stderr: a hook must never block
+ * an agent by accident.
+ */
+export async function checkHook(harness: Harness, input: string, guard = new Guard()): Promise<HookAnswer> {
+  const warn = (why: string): HookAnswer => ({ exitCode: 0, stderr: `plumbline hook ${harness.name}: ${why}; the edit was not checked\n` });
+  let payload: unknown;
+  try {
+    payload = JSON.parse(input);
+  } catch {
+    return warn('the payload on stdin is not JSON');
+  }
+  const request = harness.read(payload);
+  if (request.kind === 'pass') return { exitCode: 0 };
+  if (request.kind === 'unreadable') return warn(request.why);
+  const root = path.resolve(request.cwd);
+  const file = path.resolve(root, request.file);
+  // Only the payload's workspace: a file elsewhere (or a link that leads out) is not ours to judge.
+  if (!isWithin(root, file)) return { exitCode: 0 };
+  let before: string | null = null;
+  try {
+    const bytes = await readRegularFile(file);
+    if (!(await resolvesWithin(file, [root]))) return { exitCode: 0 };
+    const { text, exact } = decodeText(bytes);
+    if (!exact) return { exitCode: 0 };
+    before = text;
+  } catch (err) {
+    // A file the tool creates: its text before is none.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return warn(`cannot read ${request.file}: ${(err as Error).message}`);
+  }
+  const after = request.apply(before);
+  if (after instanceof Error) return { exitCode: 0 }; // the tool itself refuses an edit that does not apply
+  const violations = (await guard.checkEdit(before ?? '', after, languageOfFile(file))).filter((v) => v.severity === 'critical' || v.severity === 'high');
+  if (!violations.length) return { exitCode: 0 };
+  return harness.refuse(refusal(path.relative(root, file).split(path.sep).join('/'), violations));
+}
+
+/** What the model reads: what the edit did wrong, line by line, and how to write it again. */
+export function refusal(file: string, violations: Violation[]): string {
+  const lines = [`Plumbline refused this edit to ${file}:`];
+  for (const v of violations) lines.push(`- line ${v.line + 1}: ${v.message}`);
+  const dropped = violations.some((v) => v.kind === 'placeholder-dropped');
+  const stubs = violations.some((v) => v.kind === 'incomplete-code');
+  const broken = violations.some((v) => v.kind === 'malformed-syntax');
+  if (dropped) lines.push('The placeholder stands for code that is in the file now and would be lost. Write the edit again with that code written out in full (or change only the lines you mean to change): no "existing code" or "rest unchanged" comments.');
+  if (stubs) lines.push('Write the implementation itself, not a stub or a comment asking for one.');
+  if (broken) lines.push('The file would no longer parse: write the construct out to its end.');
+  return lines.join('\n');
+}

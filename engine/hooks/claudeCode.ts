@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { replaceText, type EditOf, type Harness } from './harness';
+
+/**
+ * Claude Code: a `PreToolUse` hook with matcher `Write|Edit|MultiEdit`. The payload has `cwd`,
+ * `hook_event_name`, `tool_name` and `tool_input`: `Write` (`file_path`, `content`), `Edit`
+ * (`file_path`, `old_string`, `new_string`, `replace_all`), `MultiEdit` (`file_path`,
+ * `edits[]`, applied in order). Exit code 2 blocks the call; stderr is what Claude reads.
+ */
+const Edit = z.object({ old_string: z.string(), new_string: z.string(), replace_all: z.boolean().optional() });
+const Payload = z.object({
+  cwd: z.string(),
+  hook_event_name: z.string(),
+  tool_name: z.string(),
+  tool_input: z.record(z.string(), z.unknown()),
+});
+const inputs = {
+  Write: z.object({ file_path: z.string(), content: z.string() }),
+  Edit: Edit.extend({ file_path: z.string() }),
+  MultiEdit: z.object({ file_path: z.string(), edits: z.array(Edit).min(1) }),
+};
+
+export const claudeCode: Harness = {
+  name: 'claude-code',
+  read(raw) {
+    const payload = Payload.safeParse(raw);
+    if (!payload.success) return { kind: 'unreadable', why: `not a Claude Code hook payload (${payload.error.issues[0]?.path.join('.') || 'root'}: ${payload.error.issues[0]?.message})` };
+    const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
+    if (event !== 'PreToolUse' || !(tool in inputs)) return { kind: 'pass' };
+    const parsed = inputs[tool as keyof typeof inputs].safeParse(input);
+    if (!parsed.success) return { kind: 'unreadable', why: `${tool}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}` };
+    const args = parsed.data;
+    let apply: EditOf;
+    if ('content' in args) apply = () => args.content;
+    else if ('edits' in args) {
+      apply = (before) => args.edits.reduce<string | Error>((text, e) => (text instanceof Error ? text : replaceText(text, e.old_string, e.new_string, e.replace_all)), before ?? '');
+    } else apply = (before) => replaceText(before ?? '', args.old_string, args.new_string, args.replace_all);
+    return { kind: 'edit', file: args.file_path, cwd, apply };
+  },
+  refuse: (reason) => ({ exitCode: 2, stderr: `${reason}\n` }),
+};

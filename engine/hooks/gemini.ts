@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { replaceText, type Harness } from './harness';
+
+/**
+ * Gemini CLI: a `BeforeTool` hook with matcher `write_file|replace`. The payload has `cwd`,
+ * `hook_event_name`, `tool_name` and `tool_input`: `write_file` (`file_path`, `content`),
+ * `replace` (`file_path`, `old_string`, `new_string`, `expected_replacements`). Exit code 2
+ * blocks the call with stderr as the reason the model reads.
+ */
+const Payload = z.object({ cwd: z.string(), hook_event_name: z.string(), tool_name: z.string(), tool_input: z.record(z.string(), z.unknown()) });
+const WriteFile = z.object({ file_path: z.string(), content: z.string() });
+const Replace = z.object({ file_path: z.string(), old_string: z.string(), new_string: z.string(), expected_replacements: z.number().int().positive().optional() });
+
+export const gemini: Harness = {
+  name: 'gemini',
+  read(raw) {
+    const payload = Payload.safeParse(raw);
+    if (!payload.success) return { kind: 'unreadable', why: `not a Gemini CLI hook payload (${payload.error.issues[0]?.path.join('.') || 'root'}: ${payload.error.issues[0]?.message})` };
+    const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
+    if (event !== 'BeforeTool' || (tool !== 'write_file' && tool !== 'replace')) return { kind: 'pass' };
+    if (tool === 'write_file') {
+      const args = WriteFile.safeParse(input);
+      if (!args.success) return { kind: 'unreadable', why: `write_file: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
+      return { kind: 'edit', file: args.data.file_path, cwd, apply: () => args.data.content };
+    }
+    const args = Replace.safeParse(input);
+    if (!args.success) return { kind: 'unreadable', why: `replace: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
+    const { file_path: file, old_string: from, new_string: to, expected_replacements: count } = args.data;
+    return { kind: 'edit', file, cwd, apply: (before) => replaceText(before ?? '', from, to, (count ?? 1) > 1) };
+  },
+  refuse: (reason) => ({ exitCode: 2, stderr: `${reason}\n` }),
+};

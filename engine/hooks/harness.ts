@@ -1,0 +1,41 @@
+/**
+ * One agent harness's hooks (Claude Code, Gemini CLI, …): how its pre-edit hook payload names
+ * the file and the edit, and how it wants a refusal. Each harness is one module of this shape
+ * in `./index.ts`; `plumbline hook <harness>` (engine/cli/hook.ts) does the rest the same way
+ * for all of them.
+ */
+export interface Harness {
+  readonly name: string;
+  /** What the payload asks: an edit to check, or nothing to do (another tool, another event). */
+  read(payload: unknown): HookRequest;
+  /** How this harness is told "no": what to print and the exit code. */
+  refuse(reason: string): HookAnswer;
+}
+
+export type HookRequest =
+  | { kind: 'edit'; file: string; cwd: string; apply: EditOf }
+  | { kind: 'pass' }
+  | { kind: 'unreadable'; why: string };
+
+/**
+ * The file's text after the edit, from its text before (`null` for a file that does not exist
+ * yet); an Error when the edit does not apply (the harness's own tool will refuse it then, so
+ * the hook lets it be).
+ */
+export type EditOf = (before: string | null) => string | Error;
+
+export interface HookAnswer {
+  exitCode: number;
+  stdout?: string;
+  stderr?: string;
+}
+
+/** `old_string` → `new_string` once (or everywhere), as Claude Code's and Gemini's edit tools do. */
+export function replaceText(text: string, oldString: string, newString: string, all = false): string | Error {
+  if (oldString === '') return text === '' ? newString : new Error('empty old_string on a file that is not empty');
+  const at = text.indexOf(oldString);
+  if (at === -1) return new Error('old_string is not in the file');
+  if (all) return text.split(oldString).join(newString);
+  if (text.indexOf(oldString, at + oldString.length) !== -1) return new Error('old_string is in the file more than once');
+  return text.slice(0, at) + newString + text.slice(at + oldString.length);
+}

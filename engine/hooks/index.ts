@@ -1,0 +1,13 @@
+import { claudeCode } from './claudeCode';
+import { gemini } from './gemini';
+import type { Harness } from './harness';
+
+export type { Harness, HookAnswer, HookRequest } from './harness';
+export { checkHook } from './checkHook';
+
+/** Every harness `plumbline hook` answers, one module each. */
+export const harnesses: readonly Harness[] = [claudeCode, gemini];
+
+export function harnessNamed(name: string): Harness | undefined {
+  return harnesses.find((h) => h.name === name);
+}

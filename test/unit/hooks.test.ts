@@ -1,0 +1,101 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { storeClass } from '../fixtures/storeClass';
+
+/**
+ * `plumbline hook <harness>` as each harness runs it: the built CLI as its own process, the
+ * harness's own hook JSON on stdin, its answer read from the exit code and the streams.
+ */
+const cli = path.resolve(__dirname, '../../dist/cli.js');
+const dropped = storeClass.replace(/ {2}load[\s\S]*?this\.items\.delete\(key\);\n {2}}\n/, '  // ... existing code ...\n');
+const loadAndDelete = storeClass.slice(storeClass.indexOf('  load('), storeClass.indexOf('}\n', storeClass.indexOf('this.items.delete')) + 2);
+
+function hook(harness: string, payload: unknown): { status: number | null; stdout: string; stderr: string } {
+  const input = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const result = spawnSync(process.execPath, [cli, 'hook', harness], { input, encoding: 'utf8', timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('plumbline hook', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-hook-'));
+    file = path.join(dir, 'store.ts');
+    writeFileSync(file, storeClass);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const untouched = () => assert.equal(readFileSync(file, 'utf8'), storeClass, 'a pre-edit hook never writes the file');
+  const base = () => ({ session_id: 's1', transcript_path: path.join(dir, 't.jsonl'), cwd: dir });
+
+  describe('claude-code (PreToolUse, exit 2 with the reason on stderr)', () => {
+    const pre = (tool_name: string, tool_input: unknown) => ({ ...base(), hook_event_name: 'PreToolUse', tool_name, tool_input });
+
+    it('refuses an Edit that replaces two methods with a placeholder, naming what it drops', () => {
+      const answer = hook('claude-code', pre('Edit', { file_path: file, old_string: loadAndDelete, new_string: '  // ... existing code ...\n', replace_all: false }));
+      assert.equal(answer.status, 2);
+      assert.equal(answer.stdout, '');
+      assert.match(answer.stderr, /^Plumbline refused this edit to store\.ts:\n- line 8: `\/\/ \.\.\. existing code \.\.\.` replaced 7 lines: class members `load`, `delete`\n/);
+      assert.match(answer.stderr, /written out in full/);
+      untouched();
+    });
+
+    it('refuses a Write of the whole file with the drop, and a MultiEdit whose edits drop it together', () => {
+      assert.equal(hook('claude-code', pre('Write', { file_path: 'store.ts', content: dropped })).status, 2);
+      const multi = hook('claude-code', pre('MultiEdit', { file_path: file, edits: [{ old_string: '  load(key: string) {\n    return this.items.get(key);\n  }\n', new_string: '  // ... existing code ...\n' }, { old_string: '\n  delete(key: string) {\n    this.items.delete(key);\n  }\n', new_string: '' }] }));
+      assert.equal(multi.status, 2, multi.stderr);
+      untouched();
+    });
+
+    it('lets a clean edit, a tool that is no edit, and a file outside the workspace pass silently', () => {
+      for (const payload of [
+        pre('Edit', { file_path: file, old_string: 'return this.items.get(key);', new_string: 'return this.items.get(key) ?? 0;' }),
+        pre('Bash', { command: 'rm -rf /' }),
+        pre('Write', { file_path: path.join(os.tmpdir(), 'elsewhere.ts'), content: '// ... existing code ...\n' }),
+        { ...pre('Edit', {}), hook_event_name: 'PostToolUse' },
+      ]) {
+        assert.deepEqual(hook('claude-code', payload), { status: 0, stdout: '', stderr: '' });
+      }
+      untouched();
+    });
+
+    it('passes a payload it cannot read, with one line on stderr', () => {
+      for (const payload of ['not json', { tool_name: 'Edit' }, pre('Edit', { file_path: 3 })]) {
+        const answer = hook('claude-code', payload);
+        assert.equal(answer.status, 0);
+        assert.equal(answer.stdout, '');
+        assert.match(answer.stderr, /^plumbline hook claude-code: .+; the edit was not checked\n$/);
+      }
+    });
+  });
+
+  describe('gemini (BeforeTool, exit 2 with the reason on stderr)', () => {
+    const before = (tool_name: string, tool_input: unknown) => ({ ...base(), hook_event_name: 'BeforeTool', timestamp: '2026-12-05T12:00:00Z', tool_name, tool_input });
+
+    it('refuses a replace that drops two methods and a write_file of the dropped text', () => {
+      const replace = hook('gemini', before('replace', { file_path: file, old_string: loadAndDelete, new_string: '  // ... existing code ...\n' }));
+      assert.equal(replace.status, 2);
+      assert.match(replace.stderr, /class members `load`, `delete`/);
+      assert.equal(hook('gemini', before('write_file', { file_path: file, content: dropped })).status, 2);
+      untouched();
+    });
+
+    it('passes a clean replace, another tool and an unreadable payload (with a warning)', () => {
+      assert.deepEqual(hook('gemini', before('replace', { file_path: file, old_string: 'this.items.set(key, value);', new_string: 'this.items.set(key, value);\n    return this;' })), { status: 0, stdout: '', stderr: '' });
+      assert.deepEqual(hook('gemini', before('run_shell_command', { command: 'ls' })), { status: 0, stdout: '', stderr: '' });
+      const bad = hook('gemini', before('replace', { file_path: file }));
+      assert.equal(bad.status, 0);
+      assert.match(bad.stderr, /^plumbline hook gemini: replace: old_string: .+; the edit was not checked\n$/);
+      untouched();
+    });
+  });
+
+  it('refuses an unknown harness as a usage error', () => {
+    const answer = hook('notepad', {});
+    assert.equal(answer.status, 2);
+    assert.match(answer.stderr, /hook needs a harness: claude-code, gemini/);
+  });
+});
