@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { decodeText, isWithin, readRegularFile, resolvesWithin } from '../fs';
 import { Guard, languageOfFile, type Violation } from '../guard';
-import type { Harness, HookAnswer } from './harness';
+import type { EditOf, Harness, HookAnswer } from './harness';
 
 /**
  * One hook call: the harness's payload, read; the file's text before (on disk) and after (the
@@ -23,25 +23,34 @@ export async function checkHook(harness: Harness, input: string, guard = new Gua
   if (request.kind === 'pass') return { exitCode: 0 };
   if (request.kind === 'unreadable') return warn(request.why);
   const root = path.resolve(request.cwd);
-  const file = path.resolve(root, request.file);
+  const refusals: string[] = [];
+  for (const edit of request.files) {
+    const file = path.resolve(root, edit.file);
+    const found = await checkFile(root, file, edit.apply, guard);
+    if (typeof found === 'string') return warn(found);
+    if (found.length) refusals.push(refusal(path.relative(root, file).split(path.sep).join('/'), found));
+  }
+  return refusals.length ? harness.refuse(refusals.join('\n\n')) : { exitCode: 0 };
+}
+
+/** The critical and high findings of one file's edit; a string when the file cannot be read. */
+async function checkFile(root: string, file: string, apply: EditOf, guard: Guard): Promise<Violation[] | string> {
   // Only the payload's workspace: a file elsewhere (or a link that leads out) is not ours to judge.
-  if (!isWithin(root, file)) return { exitCode: 0 };
+  if (!isWithin(root, file)) return [];
   let before: string | null = null;
   try {
     const bytes = await readRegularFile(file);
-    if (!(await resolvesWithin(file, [root]))) return { exitCode: 0 };
+    if (!(await resolvesWithin(file, [root]))) return [];
     const { text, exact } = decodeText(bytes);
-    if (!exact) return { exitCode: 0 };
+    if (!exact) return [];
     before = text;
   } catch (err) {
     // A file the tool creates: its text before is none.
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return warn(`cannot read ${request.file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return `cannot read ${path.relative(root, file)}: ${(err as Error).message}`;
   }
-  const after = request.apply(before);
-  if (after instanceof Error) return { exitCode: 0 }; // the tool itself refuses an edit that does not apply
-  const violations = (await guard.checkEdit(before ?? '', after, languageOfFile(file))).filter((v) => v.severity === 'critical' || v.severity === 'high');
-  if (!violations.length) return { exitCode: 0 };
-  return harness.refuse(refusal(path.relative(root, file).split(path.sep).join('/'), violations));
+  const after = apply(before);
+  if (after instanceof Error) return []; // the tool itself refuses an edit that does not apply
+  return (await guard.checkEdit(before ?? '', after, languageOfFile(file))).filter((v) => v.severity === 'critical' || v.severity === 'high');
 }
 
 /** What the model reads: what the edit did wrong, line by line, and how to write it again. */

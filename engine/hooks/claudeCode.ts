@@ -35,7 +35,7 @@ export const claudeCode: Harness = {
     else if ('edits' in args) {
       apply = (before) => args.edits.reduce<string | Error>((text, e) => (text instanceof Error ? text : replaceText(text, e.old_string, e.new_string, e.replace_all)), before ?? '');
     } else apply = (before) => replaceText(before ?? '', args.old_string, args.new_string, args.replace_all);
-    return { kind: 'edit', file: args.file_path, cwd, apply };
+    return { kind: 'edit', cwd, files: [{ file: args.file_path, apply }] };
   },
   refuse: (reason) => ({ exitCode: 2, stderr: `${reason}\n` }),
 };

@@ -21,12 +21,12 @@ export const gemini: Harness = {
     if (tool === 'write_file') {
       const args = WriteFile.safeParse(input);
       if (!args.success) return { kind: 'unreadable', why: `write_file: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
-      return { kind: 'edit', file: args.data.file_path, cwd, apply: () => args.data.content };
+      return { kind: 'edit', cwd, files: [{ file: args.data.file_path, apply: () => args.data.content }] };
     }
     const args = Replace.safeParse(input);
     if (!args.success) return { kind: 'unreadable', why: `replace: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
     const { file_path: file, old_string: from, new_string: to, expected_replacements: count } = args.data;
-    return { kind: 'edit', file, cwd, apply: (before) => replaceText(before ?? '', from, to, (count ?? 1) > 1) };
+    return { kind: 'edit', cwd, files: [{ file, apply: (before) => replaceText(before ?? '', from, to, (count ?? 1) > 1) }] };
   },
   refuse: (reason) => ({ exitCode: 2, stderr: `${reason}\n` }),
 };

@@ -13,7 +13,8 @@ export interface Harness {
 }
 
 export type HookRequest =
-  | { kind: 'edit'; file: string; cwd: string; apply: EditOf }
+  /** One tool call's edits: one file (Write, Edit), or several (a Codex patch). */
+  | { kind: 'edit'; cwd: string; files: { file: string; apply: EditOf }[] }
   | { kind: 'pass' }
   | { kind: 'unreadable'; why: string };
 

@@ -1,4 +1,5 @@
 import { claudeCode } from './claudeCode';
+import { codex } from './codex';
 import { gemini } from './gemini';
 import type { Harness } from './harness';
 
@@ -6,7 +7,7 @@ export type { Harness, HookAnswer, HookRequest } from './harness';
 export { checkHook } from './checkHook';
 
 /** Every harness `plumbline hook` answers, one module each. */
-export const harnesses: readonly Harness[] = [claudeCode, gemini];
+export const harnesses: readonly Harness[] = [claudeCode, codex, gemini];
 
 export function harnessNamed(name: string): Harness | undefined {
   return harnesses.find((h) => h.name === name);

@@ -93,9 +93,72 @@ describe('plumbline hook', () => {
     });
   });
 
+  describe('codex (PreToolUse on apply_patch, the patch applied in memory, exit 2 with the reason on stderr)', () => {
+    const patch = (command: string) => ({ ...base(), hook_event_name: 'PreToolUse', tool_name: 'apply_patch', tool_input: { command }, model: 'gpt-5-codex', turn_id: 't1' });
+    const dropPatch = [
+      '*** Begin Patch',
+      '*** Update File: store.ts',
+      '@@ export class Store {',
+      '   }',
+      ' ',
+      '-  load(key: string) {',
+      '-    return this.items.get(key);',
+      '-  }',
+      '-',
+      '-  delete(key: string) {',
+      '-    this.items.delete(key);',
+      '-  }',
+      '+  // ... existing code ...',
+      ' }',
+      '*** End Patch',
+    ].join('\n');
+
+    it('refuses an update patch that drops two methods', () => {
+      const answer = hook('codex', patch(dropPatch));
+      assert.equal(answer.status, 2, answer.stderr);
+      assert.match(answer.stderr, /store\.ts:\n- line 8: .* replaced 7 lines: class members `load`, `delete`/);
+      untouched();
+    });
+
+    it('checks every file of a multi-file patch, and a new file added with a stub', () => {
+      writeFileSync(path.join(dir, 'other.ts'), storeClass);
+      const multi = [
+        '*** Begin Patch',
+        '*** Update File: other.ts',
+        '@@',
+        '-    this.items.set(key, value);',
+        '+    this.items.set(key, value * 2);',
+        '*** Add File: util.ts',
+        '+export function clamp(value: number, min: number, max: number): number {',
+        '+  throw new Error("not implemented");',
+        '+}',
+        ...dropPatch.split('\n').slice(1, -1),
+        '*** End Patch',
+      ].join('\n');
+      const answer = hook('codex', patch(multi));
+      assert.equal(answer.status, 2, answer.stderr);
+      assert.match(answer.stderr, /edit to util\.ts:\n- line 2: incomplete code added/);
+      assert.match(answer.stderr, /edit to store\.ts:\n- line 8: /);
+      assert.doesNotMatch(answer.stderr, /other\.ts/, 'the clean file is not named');
+      untouched();
+    });
+
+    it('lets a clean patch, a shell call and a patch that does not apply pass; warns on a broken envelope', () => {
+      const clean = ['*** Begin Patch', '*** Update File: store.ts', '@@', '-    return this.items.get(key);', '+    return this.items.get(key) ?? 0;', '*** End Patch'].join('\n');
+      assert.deepEqual(hook('codex', patch(clean)), { status: 0, stdout: '', stderr: '' });
+      assert.deepEqual(hook('codex', { ...patch(''), tool_name: 'Bash', tool_input: { command: 'ls' } }), { status: 0, stdout: '', stderr: '' });
+      const stale = ['*** Begin Patch', '*** Update File: store.ts', '@@', '-  nothing like this', '+  // ... existing code ...', '*** End Patch'].join('\n');
+      assert.deepEqual(hook('codex', patch(stale)), { status: 0, stdout: '', stderr: '' });
+      const broken = hook('codex', patch('*** Begin Patch\n*** Frobnicate File: x\n*** End Patch'));
+      assert.equal(broken.status, 0);
+      assert.match(broken.stderr, /^plumbline hook codex: apply_patch: line 2: expected/);
+      untouched();
+    });
+  });
+
   it('refuses an unknown harness as a usage error', () => {
     const answer = hook('notepad', {});
     assert.equal(answer.status, 2);
-    assert.match(answer.stderr, /hook needs a harness: claude-code, gemini/);
+    assert.match(answer.stderr, /hook needs a harness: claude-code, codex, gemini/);
   });
 });
