@@ -1,5 +1,6 @@
 import { claudeCode } from './claudeCode';
 import { codex } from './codex';
+import { copilot } from './copilot';
 import { gemini } from './gemini';
 import type { Harness } from './harness';
 
@@ -7,7 +8,7 @@ export type { Harness, HookAnswer, HookRequest } from './harness';
 export { checkHook } from './checkHook';
 
 /** Every harness `plumbline hook` answers, one module each. */
-export const harnesses: readonly Harness[] = [claudeCode, codex, gemini];
+export const harnesses: readonly Harness[] = [claudeCode, codex, copilot, gemini];
 
 export function harnessNamed(name: string): Harness | undefined {
   return harnesses.find((h) => h.name === name);

@@ -156,9 +156,45 @@ describe('plumbline hook', () => {
     });
   });
 
+  describe('copilot (VS Code agent hooks and Copilot CLI: JSON on stdout that denies the call)', () => {
+    const vscode = (tool_name: string, tool_input: unknown) => ({ timestamp: '2026-12-05T12:00:00Z', cwd: dir, sessionId: 's1', hook_event_name: 'PreToolUse', tool_name, tool_input, tool_use_id: 'tool-1' });
+    const denial = (stdout: string) => {
+      const answer = JSON.parse(stdout) as { permissionDecision: string; hookSpecificOutput: { hookEventName: string; permissionDecision: string; permissionDecisionReason: string } };
+      assert.equal(answer.permissionDecision, 'deny');
+      assert.equal(answer.hookSpecificOutput.hookEventName, 'PreToolUse');
+      assert.equal(answer.hookSpecificOutput.permissionDecision, 'deny');
+      return answer.hookSpecificOutput.permissionDecisionReason;
+    };
+
+    it('denies a replace_string_in_file that drops two methods, with the reason', () => {
+      const answer = hook('copilot', vscode('replace_string_in_file', { filePath: file, oldString: loadAndDelete, newString: '  // ... existing code ...\n' }));
+      assert.equal(answer.status, 0);
+      assert.match(denial(answer.stdout), /class members `load`, `delete`/);
+      untouched();
+    });
+
+    it('denies a Copilot CLI edit (toolArgs as JSON text) and a multi-replace; passes a clean create, another tool and insert_edit_into_file', () => {
+      const cli = hook('copilot', { timestamp: 1733400000000, cwd: dir, toolName: 'edit', toolArgs: JSON.stringify({ path: file, old_str: loadAndDelete, new_str: '  // ... existing code ...\n' }) });
+      assert.match(denial(cli.stdout), /store\.ts/);
+      const multi = hook('copilot', vscode('copilot_multiReplaceString', { replacements: [{ filePath: file, oldString: loadAndDelete, newString: '  // ... (other methods)\n' }] }));
+      assert.match(denial(multi.stdout), /other methods/);
+      for (const payload of [
+        vscode('create_file', { filePath: path.join(dir, 'fresh.ts'), content: 'export const answer = 42;\n' }),
+        vscode('run_in_terminal', { command: 'ls' }),
+        vscode('insert_edit_into_file', { filePath: file, code: '// ...existing code...\n  size() { return this.items.size; }\n// ...existing code...', explanation: 'add size' }),
+      ]) {
+        assert.deepEqual(hook('copilot', payload), { status: 0, stdout: '', stderr: '' });
+      }
+      const bad = hook('copilot', { cwd: dir, toolName: 'edit', toolArgs: '{not json' });
+      assert.equal(bad.status, 0);
+      assert.match(bad.stderr, /^plumbline hook copilot: edit: toolArgs is not JSON; the edit was not checked\n$/);
+      untouched();
+    });
+  });
+
   it('refuses an unknown harness as a usage error', () => {
     const answer = hook('notepad', {});
     assert.equal(answer.status, 2);
-    assert.match(answer.stderr, /hook needs a harness: claude-code, codex, gemini/);
+    assert.match(answer.stderr, /hook needs a harness: claude-code, codex, copilot, gemini/);
   });
 });
