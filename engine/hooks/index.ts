@@ -1,4 +1,5 @@
 import { claudeCode } from './claudeCode';
+import { cline } from './cline';
 import { codex } from './codex';
 import { copilot } from './copilot';
 import { gemini } from './gemini';
@@ -8,7 +9,7 @@ export type { Harness, HookAnswer, HookRequest } from './harness';
 export { checkHook } from './checkHook';
 
 /** Every harness `plumbline hook` answers, one module each. */
-export const harnesses: readonly Harness[] = [claudeCode, codex, copilot, gemini];
+export const harnesses: readonly Harness[] = [claudeCode, cline, codex, copilot, gemini];
 
 export function harnessNamed(name: string): Harness | undefined {
   return harnesses.find((h) => h.name === name);

@@ -192,9 +192,35 @@ describe('plumbline hook', () => {
     });
   });
 
+  describe('cline (PreToolUse script: JSON on stdout that cancels, with context for the model)', () => {
+    const pre = (toolName: string, parameters: unknown) => ({ clineVersion: '3.36.0', hookName: 'PreToolUse', timestamp: '1733400000000', taskId: 'task-1', workspaceRoots: [dir], userId: 'u1', preToolUse: { toolName, parameters } });
+    const diff = ['------- SEARCH', ...loadAndDelete.replace(/\n$/, '').split('\n'), '=======', '  // ... existing code ...', '+++++++ REPLACE'].join('\n');
+
+    it('cancels a replace_in_file whose SEARCH/REPLACE block drops two methods', () => {
+      const answer = hook('cline', pre('replace_in_file', { path: 'store.ts', diff }));
+      assert.equal(answer.status, 0);
+      const reply = JSON.parse(answer.stdout) as { cancel: boolean; errorMessage: string; contextModification: string };
+      assert.equal(reply.cancel, true);
+      assert.equal(reply.errorMessage, 'Plumbline refused this edit to store.ts:');
+      assert.match(reply.contextModification, /class members `load`, `delete`[\s\S]*written out in full/);
+      untouched();
+    });
+
+    it('cancels a write_to_file of the dropped text; passes a clean diff (old markers too), another tool, and warns on an open block', () => {
+      assert.match(hook('cline', pre('write_to_file', { path: 'store.ts', content: dropped })).stdout, /"cancel":true/);
+      const clean = ['<<<<<<< SEARCH', '    return this.items.get(key);', '=======', '    return this.items.get(key) ?? 0;', '>>>>>>> REPLACE'].join('\n');
+      assert.deepEqual(hook('cline', pre('replace_in_file', { path: 'store.ts', diff: clean })), { status: 0, stdout: '', stderr: '' });
+      assert.deepEqual(hook('cline', pre('execute_command', { command: 'ls' })), { status: 0, stdout: '', stderr: '' });
+      const open = hook('cline', pre('replace_in_file', { path: 'store.ts', diff: '------- SEARCH\nx\n=======' }));
+      assert.equal(open.status, 0);
+      assert.match(open.stderr, /^plumbline hook cline: replace_in_file: a SEARCH\/REPLACE block is not closed; the edit was not checked\n$/);
+      untouched();
+    });
+  });
+
   it('refuses an unknown harness as a usage error', () => {
     const answer = hook('notepad', {});
     assert.equal(answer.status, 2);
-    assert.match(answer.stderr, /hook needs a harness: claude-code, codex, copilot, gemini/);
+    assert.match(answer.stderr, /hook needs a harness: claude-code, cline, codex, copilot, gemini/);
   });
 });
