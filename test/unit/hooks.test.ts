@@ -218,9 +218,30 @@ describe('plumbline hook', () => {
     });
   });
 
+  describe('kiro (preToolUse on fs_write, exit 2 with the reason on stderr)', () => {
+    const pre = (tool_input: unknown, tool_name = 'fs_write') => ({ hook_event_name: 'preToolUse', cwd: dir, tool_name, tool_input });
+
+    it('refuses a str_replace that drops two methods and a create of the dropped text', () => {
+      const answer = hook('kiro', pre({ command: 'str_replace', path: 'store.ts', old_str: loadAndDelete, new_str: '  // ... existing code ...\n' }));
+      assert.equal(answer.status, 2);
+      assert.match(answer.stderr, /class members `load`, `delete`/);
+      assert.equal(hook('kiro', pre({ command: 'create', path: file, file_text: dropped })).status, 2);
+      untouched();
+    });
+
+    it('passes an append of new code, another tool, and warns on a write it cannot read', () => {
+      assert.deepEqual(hook('kiro', pre({ command: 'append', path: 'store.ts', new_str: 'export const stores = new Set<Store>();\n' })), { status: 0, stdout: '', stderr: '' });
+      assert.deepEqual(hook('kiro', pre({ command: 'ls' }, 'execute_bash')), { status: 0, stdout: '', stderr: '' });
+      const bad = hook('kiro', pre({ command: 'rename', path: 'store.ts' }));
+      assert.equal(bad.status, 0);
+      assert.match(bad.stderr, /^plumbline hook kiro: fs_write: command: .+; the edit was not checked\n$/);
+      untouched();
+    });
+  });
+
   it('refuses an unknown harness as a usage error', () => {
     const answer = hook('notepad', {});
     assert.equal(answer.status, 2);
-    assert.match(answer.stderr, /hook needs a harness: claude-code, cline, codex, copilot, gemini/);
+    assert.match(answer.stderr, /hook needs a harness: claude-code, cline, codex, copilot, gemini, kiro/);
   });
 });

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { replaceText, type Harness } from './harness';
+
+/**
+ * Kiro CLI: a `preToolUse` hook on `fs_write`. The payload has `cwd`, `hook_event_name` and
+ * `tool_name` / `tool_input`, where `tool_input.command` says which write: `create` (`path`,
+ * `file_text`), `str_replace` (`path`, `old_str`, `new_str`), `insert` (`path`, `insert_line`,
+ * `new_str`) or `append` (`path`, `new_str`). Exit code 2 blocks the call; stderr is what the
+ * model reads.
+ */
+const Payload = z.object({ cwd: z.string(), hook_event_name: z.string(), tool_name: z.string(), tool_input: z.record(z.string(), z.unknown()) });
+const FsWrite = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('create'), path: z.string(), file_text: z.string() }),
+  z.object({ command: z.literal('str_replace'), path: z.string(), old_str: z.string(), new_str: z.string() }),
+  z.object({ command: z.literal('insert'), path: z.string(), insert_line: z.number().int().min(0), new_str: z.string() }),
+  z.object({ command: z.literal('append'), path: z.string(), new_str: z.string() }),
+]);
+
+export const kiro: Harness = {
+  name: 'kiro',
+  read(raw) {
+    const payload = Payload.safeParse(raw);
+    if (!payload.success) return { kind: 'unreadable', why: `not a Kiro hook payload (${payload.error.issues[0]?.path.join('.') || 'root'}: ${payload.error.issues[0]?.message})` };
+    const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
+    if (event.toLowerCase() !== 'pretooluse' || tool !== 'fs_write') return { kind: 'pass' };
+    const parsed = FsWrite.safeParse(input);
+    if (!parsed.success) return { kind: 'unreadable', why: `fs_write: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}` };
+    const args = parsed.data;
+    const apply = (before: string | null): string | Error => {
+      const text = before ?? '';
+      switch (args.command) {
+        case 'create':
+          return args.file_text;
+        case 'str_replace':
+          return replaceText(text, args.old_str, args.new_str);
+        case 'append':
+          return text + (text === '' || text.endsWith('\n') ? '' : '\n') + args.new_str;
+        case 'insert': {
+          const lines = text.split('\n');
+          if (args.insert_line > lines.length) return new Error('insert_line is past the end of the file');
+          lines.splice(args.insert_line, 0, ...args.new_str.split('\n'));
+          return lines.join('\n');
+        }
+      }
+    };
+    return { kind: 'edit', cwd, files: [{ file: args.path, apply }] };
+  },
+  refuse: (reason) => ({ exitCode: 2, stderr: `${reason}\n` }),
+};
