@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { replaceText, type EditOf, type Harness } from './harness';
+import { firstIssue, replaceText, type EditOf, type Harness } from './harness';
 
 /**
  * Claude Code: a `PreToolUse` hook with matcher `Write|Edit|MultiEdit`. The payload has `cwd`,
@@ -24,11 +24,11 @@ export const claudeCode: Harness = {
   name: 'claude-code',
   read(raw) {
     const payload = Payload.safeParse(raw);
-    if (!payload.success) return { kind: 'unreadable', why: `not a Claude Code hook payload (${payload.error.issues[0]?.path.join('.') || 'root'}: ${payload.error.issues[0]?.message})` };
+    if (!payload.success) return { kind: 'unreadable', why: `not a Claude Code hook payload (${firstIssue(payload.error)})` };
     const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
     if (event !== 'PreToolUse' || !(tool in inputs)) return { kind: 'pass' };
     const parsed = inputs[tool as keyof typeof inputs].safeParse(input);
-    if (!parsed.success) return { kind: 'unreadable', why: `${tool}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}` };
+    if (!parsed.success) return { kind: 'unreadable', why: `${tool}: ${firstIssue(parsed.error)}` };
     const args = parsed.data;
     let apply: EditOf;
     if ('content' in args) apply = () => args.content;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { replaceText, type Harness } from './harness';
+import { firstIssue, replaceText, type Harness } from './harness';
 
 /**
  * Cline: a `PreToolUse` hook script. The payload has `hookName`, `workspaceRoots` and
@@ -22,7 +22,7 @@ export const cline: Harness = {
   name: 'cline',
   read(raw) {
     const payload = Payload.safeParse(raw);
-    if (!payload.success) return { kind: 'unreadable', why: `not a Cline hook payload (${payload.error.issues[0]?.path.join('.') || 'root'}: ${payload.error.issues[0]?.message})` };
+    if (!payload.success) return { kind: 'unreadable', why: `not a Cline hook payload (${firstIssue(payload.error)})` };
     const { hookName, workspaceRoots, preToolUse } = payload.data;
     if (hookName !== 'PreToolUse' || !preToolUse) return { kind: 'pass' };
     // The root that holds the file, for an absolute path; the first one for a relative path.
@@ -30,12 +30,12 @@ export const cline: Harness = {
     const { toolName: tool, parameters } = preToolUse;
     if (tool === 'write_to_file') {
       const args = WriteToFile.safeParse(parameters);
-      if (!args.success) return { kind: 'unreadable', why: `write_to_file: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
+      if (!args.success) return { kind: 'unreadable', why: `write_to_file: ${firstIssue(args.error)}` };
       return { kind: 'edit', cwd: rootOf(args.data.path), files: [{ file: args.data.path, apply: () => args.data.content }] };
     }
     if (tool === 'replace_in_file') {
       const args = ReplaceInFile.safeParse(parameters);
-      if (!args.success) return { kind: 'unreadable', why: `replace_in_file: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
+      if (!args.success) return { kind: 'unreadable', why: `replace_in_file: ${firstIssue(args.error)}` };
       const blocks = searchReplaceBlocks(args.data.diff);
       if (blocks instanceof Error) return { kind: 'unreadable', why: `replace_in_file: ${blocks.message}` };
       return {

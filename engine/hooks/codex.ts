@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EditOf, Harness } from './harness';
+import { firstIssue, type EditOf, type Harness } from './harness';
 
 /**
  * Codex CLI: a `PreToolUse` hook (Codex 0.124+ runs it for `apply_patch`). `tool_input.command`
@@ -14,7 +14,7 @@ export const codex: Harness = {
   name: 'codex',
   read(raw) {
     const payload = Payload.safeParse(raw);
-    if (!payload.success) return { kind: 'unreadable', why: `not a Codex hook payload (${payload.error.issues[0]?.path.join('.') || 'root'}: ${payload.error.issues[0]?.message})` };
+    if (!payload.success) return { kind: 'unreadable', why: `not a Codex hook payload (${firstIssue(payload.error)})` };
     const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
     if (event !== 'PreToolUse' || tool !== 'apply_patch') return { kind: 'pass' };
     const patch = typeof input.command === 'string' ? input.command : typeof input.patch === 'string' ? input.patch : undefined;

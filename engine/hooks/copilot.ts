@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parsePatch } from './codex';
-import { replaceText, type Harness, type HookRequest } from './harness';
+import { firstIssue, replaceText, type Harness, type HookRequest } from './harness';
 
 /**
  * GitHub Copilot, in two hosts that share the refusal:
@@ -54,7 +54,7 @@ const tools = {
 };
 
 function vsCodeTool(cwd: string, tool: string, input: unknown): HookRequest {
-  const bad = (error: z.ZodError): HookRequest => ({ kind: 'unreadable', why: `${tool}: ${error.issues[0]?.path.join('.')}: ${error.issues[0]?.message}` });
+  const bad = (error: z.ZodError): HookRequest => ({ kind: 'unreadable', why: `${tool}: ${firstIssue(error)}` });
   switch (tool) {
     case 'create_file':
     case 'createFile': {
@@ -102,13 +102,13 @@ const cliTools = {
 function cliTool(cwd: string, tool: string, input: unknown): HookRequest {
   if (tool === 'create') {
     const args = cliTools.create.safeParse(input);
-    return args.success ? { kind: 'edit', cwd, files: [{ file: args.data.path, apply: () => args.data.file_text }] } : { kind: 'unreadable', why: `create: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
+    return args.success ? { kind: 'edit', cwd, files: [{ file: args.data.path, apply: () => args.data.file_text }] } : { kind: 'unreadable', why: `create: ${firstIssue(args.error)}` };
   }
   if (tool === 'edit' || tool === 'str_replace') {
     const args = cliTools.edit.safeParse(input);
     return args.success
       ? { kind: 'edit', cwd, files: [{ file: args.data.path, apply: (before) => replaceText(before ?? '', args.data.old_str, args.data.new_str) }] }
-      : { kind: 'unreadable', why: `${tool}: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
+      : { kind: 'unreadable', why: `${tool}: ${firstIssue(args.error)}` };
   }
   return { kind: 'pass' };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { replaceText, type Harness } from './harness';
+import { firstIssue, replaceText, type Harness } from './harness';
 
 /**
  * Gemini CLI: a `BeforeTool` hook with matcher `write_file|replace`. The payload has `cwd`,
@@ -15,16 +15,16 @@ export const gemini: Harness = {
   name: 'gemini',
   read(raw) {
     const payload = Payload.safeParse(raw);
-    if (!payload.success) return { kind: 'unreadable', why: `not a Gemini CLI hook payload (${payload.error.issues[0]?.path.join('.') || 'root'}: ${payload.error.issues[0]?.message})` };
+    if (!payload.success) return { kind: 'unreadable', why: `not a Gemini CLI hook payload (${firstIssue(payload.error)})` };
     const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
     if (event !== 'BeforeTool' || (tool !== 'write_file' && tool !== 'replace')) return { kind: 'pass' };
     if (tool === 'write_file') {
       const args = WriteFile.safeParse(input);
-      if (!args.success) return { kind: 'unreadable', why: `write_file: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
+      if (!args.success) return { kind: 'unreadable', why: `write_file: ${firstIssue(args.error)}` };
       return { kind: 'edit', cwd, files: [{ file: args.data.file_path, apply: () => args.data.content }] };
     }
     const args = Replace.safeParse(input);
-    if (!args.success) return { kind: 'unreadable', why: `replace: ${args.error.issues[0]?.path.join('.')}: ${args.error.issues[0]?.message}` };
+    if (!args.success) return { kind: 'unreadable', why: `replace: ${firstIssue(args.error)}` };
     const { file_path: file, old_string: from, new_string: to, expected_replacements: count } = args.data;
     return { kind: 'edit', cwd, files: [{ file, apply: (before) => replaceText(before ?? '', from, to, (count ?? 1) > 1) }] };
   },

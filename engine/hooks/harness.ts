@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * One agent harness's hooks (Claude Code, Gemini CLI, …): how its pre-edit hook payload names
  * the file and the edit, and how it wants a refusal. Each harness is one module of this shape
@@ -39,4 +41,10 @@ export function replaceText(text: string, oldString: string, newString: string, 
   if (all) return text.split(oldString).join(newString);
   if (text.indexOf(oldString, at + oldString.length) !== -1) return new Error('old_string is in the file more than once');
   return text.slice(0, at) + newString + text.slice(at + oldString.length);
+}
+
+/** The first thing wrong in a payload, as `path: message` (`root` for the payload itself). */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') || 'root'}: ${issue?.message}`;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { replaceText, type Harness } from './harness';
+import { firstIssue, replaceText, type Harness } from './harness';
 
 /**
  * Kiro CLI: a `preToolUse` hook on `fs_write`. The payload has `cwd`, `hook_event_name` and
@@ -20,11 +20,11 @@ export const kiro: Harness = {
   name: 'kiro',
   read(raw) {
     const payload = Payload.safeParse(raw);
-    if (!payload.success) return { kind: 'unreadable', why: `not a Kiro hook payload (${payload.error.issues[0]?.path.join('.') || 'root'}: ${payload.error.issues[0]?.message})` };
+    if (!payload.success) return { kind: 'unreadable', why: `not a Kiro hook payload (${firstIssue(payload.error)})` };
     const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
     if (event.toLowerCase() !== 'pretooluse' || tool !== 'fs_write') return { kind: 'pass' };
     const parsed = FsWrite.safeParse(input);
-    if (!parsed.success) return { kind: 'unreadable', why: `fs_write: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}` };
+    if (!parsed.success) return { kind: 'unreadable', why: `fs_write: ${firstIssue(parsed.error)}` };
     const args = parsed.data;
     const apply = (before: string | null): string | Error => {
       const text = before ?? '';
