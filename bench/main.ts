@@ -1,5 +1,6 @@
 import * as agent from './agent.bench';
 import * as guard from './guard.bench';
+import * as hooks from './hooks.bench';
 import * as hub from './hub.bench';
 import * as plans from './plans.bench';
 import * as store from './store.bench';
@@ -24,6 +25,7 @@ export interface BenchRow {
 const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'plans', run: plans.run },
   { name: 'guard', run: guard.run },
+  { name: 'agent hooks', run: hooks.run },
   { name: 'trace codes and the language server', run: traceCodes.run },
   { name: 'agent engine', run: agent.run },
   { name: 'store', run: store.run },
