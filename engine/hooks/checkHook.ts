@@ -24,13 +24,16 @@ export async function checkHook(harness: Harness, input: string, guard = new Gua
   if (request.kind === 'unreadable') return warn(request.why);
   const root = path.resolve(request.cwd);
   const refusals: string[] = [];
+  let unchecked: string | undefined;
   for (const edit of request.files) {
     const file = path.resolve(root, edit.file);
     const found = await checkFile(root, file, edit.apply, guard);
-    if (typeof found === 'string') return warn(found);
-    if (found.length) refusals.push(refusal(path.relative(root, file).split(path.sep).join('/'), found));
+    // A file it cannot read is not checked; the other files of the call still are.
+    if (typeof found === 'string') unchecked ??= found;
+    else if (found.length) refusals.push(refusal(path.relative(root, file).split(path.sep).join('/'), found));
   }
-  return refusals.length ? harness.refuse(refusals.join('\n\n')) : { exitCode: 0 };
+  if (refusals.length) return harness.refuse(refusals.join('\n\n'));
+  return unchecked ? warn(unchecked) : { exitCode: 0 };
 }
 
 /** The critical and high findings of one file's edit; a string when the file cannot be read. */
