@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { firstIssue, replaceText, type EditOf, type Harness } from './harness';
+import { firstIssue, replaceInTurn, replaceText, ToolCallPayload, type EditOf, type Harness } from './harness';
 
 /**
  * Claude Code: a `PreToolUse` hook with matcher `Write|Edit|MultiEdit`. The payload has `cwd`,
@@ -8,12 +8,6 @@ import { firstIssue, replaceText, type EditOf, type Harness } from './harness';
  * `edits[]`, applied in order). Exit code 2 blocks the call; stderr is what Claude reads.
  */
 const Edit = z.object({ old_string: z.string(), new_string: z.string(), replace_all: z.boolean().optional() });
-const Payload = z.object({
-  cwd: z.string(),
-  hook_event_name: z.string(),
-  tool_name: z.string(),
-  tool_input: z.record(z.string(), z.unknown()),
-});
 const inputs = {
   Write: z.object({ file_path: z.string(), content: z.string() }),
   Edit: Edit.extend({ file_path: z.string() }),
@@ -23,7 +17,7 @@ const inputs = {
 export const claudeCode: Harness = {
   name: 'claude-code',
   read(raw) {
-    const payload = Payload.safeParse(raw);
+    const payload = ToolCallPayload.safeParse(raw);
     if (!payload.success) return { kind: 'unreadable', why: `not a Claude Code hook payload (${firstIssue(payload.error)})` };
     const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
     if (event !== 'PreToolUse' || !(tool in inputs)) return { kind: 'pass' };
@@ -33,7 +27,7 @@ export const claudeCode: Harness = {
     let apply: EditOf;
     if ('content' in args) apply = () => args.content;
     else if ('edits' in args) {
-      apply = (before) => args.edits.reduce<string | Error>((text, e) => (text instanceof Error ? text : replaceText(text, e.old_string, e.new_string, e.replace_all)), before ?? '');
+      apply = (before) => replaceInTurn(before, args.edits.map((e) => ({ from: e.old_string, to: e.new_string, all: e.replace_all })));
     } else apply = (before) => replaceText(before ?? '', args.old_string, args.new_string, args.replace_all);
     return { kind: 'edit', cwd, files: [{ file: args.file_path, apply }] };
   },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { firstIssue, replaceText, type Harness } from './harness';
+import { firstIssue, replaceInTurn, type Harness } from './harness';
 
 /**
  * Cline: a `PreToolUse` hook script. The payload has `hookName`, `workspaceRoots` and
@@ -41,7 +41,7 @@ export const cline: Harness = {
       return {
         kind: 'edit',
         cwd: rootOf(args.data.path),
-        files: [{ file: args.data.path, apply: (before) => blocks.reduce<string | Error>((text, b) => (text instanceof Error ? text : replaceText(text, b.search, b.replace)), before ?? '') }],
+        files: [{ file: args.data.path, apply: (before) => replaceInTurn(before, blocks.map((b) => ({ from: b.search, to: b.replace }))) }],
       };
     }
     return { kind: 'pass' };

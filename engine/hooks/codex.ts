@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { firstIssue, type EditOf, type Harness } from './harness';
+import { firstIssue, ToolCallPayload, type EditOf, type Harness } from './harness';
 
 /**
  * Codex CLI: a `PreToolUse` hook (Codex 0.124+ runs it for `apply_patch`). `tool_input.command`
@@ -8,12 +7,11 @@ import { firstIssue, type EditOf, type Harness } from './harness';
  * File: path`, then `*** End Patch`. The patch is applied in memory to each file on disk. Exit
  * code 2 blocks the call; stderr is what the model reads.
  */
-const Payload = z.object({ cwd: z.string(), hook_event_name: z.string(), tool_name: z.string(), tool_input: z.record(z.string(), z.unknown()) });
 
 export const codex: Harness = {
   name: 'codex',
   read(raw) {
-    const payload = Payload.safeParse(raw);
+    const payload = ToolCallPayload.safeParse(raw);
     if (!payload.success) return { kind: 'unreadable', why: `not a Codex hook payload (${firstIssue(payload.error)})` };
     const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
     if (event !== 'PreToolUse' || tool !== 'apply_patch') return { kind: 'pass' };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parsePatch } from './codex';
-import { firstIssue, replaceText, type Harness, type HookRequest } from './harness';
+import { firstIssue, replaceInTurn, replaceText, type Harness, type HookRequest } from './harness';
 
 /**
  * GitHub Copilot, in two hosts that share the refusal:
@@ -78,7 +78,7 @@ function vsCodeTool(cwd: string, tool: string, input: unknown): HookRequest {
         cwd,
         files: [...byFile].map(([file, list]) => ({
           file,
-          apply: (before: string | null) => list.reduce<string | Error>((text, r) => (text instanceof Error ? text : replaceText(text, r.oldString, r.newString)), before ?? ''),
+          apply: (before: string | null) => replaceInTurn(before, list.map((r) => ({ from: r.oldString, to: r.newString }))),
         })),
       };
     }

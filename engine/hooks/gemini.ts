@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { firstIssue, replaceText, type Harness } from './harness';
+import { firstIssue, ToolCallPayload, replaceText, type Harness } from './harness';
 
 /**
  * Gemini CLI: a `BeforeTool` hook with matcher `write_file|replace`. The payload has `cwd`,
@@ -7,14 +7,13 @@ import { firstIssue, replaceText, type Harness } from './harness';
  * `replace` (`file_path`, `old_string`, `new_string`, `expected_replacements`). Exit code 2
  * blocks the call with stderr as the reason the model reads.
  */
-const Payload = z.object({ cwd: z.string(), hook_event_name: z.string(), tool_name: z.string(), tool_input: z.record(z.string(), z.unknown()) });
 const WriteFile = z.object({ file_path: z.string(), content: z.string() });
 const Replace = z.object({ file_path: z.string(), old_string: z.string(), new_string: z.string(), expected_replacements: z.number().int().positive().optional() });
 
 export const gemini: Harness = {
   name: 'gemini',
   read(raw) {
-    const payload = Payload.safeParse(raw);
+    const payload = ToolCallPayload.safeParse(raw);
     if (!payload.success) return { kind: 'unreadable', why: `not a Gemini CLI hook payload (${firstIssue(payload.error)})` };
     const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
     if (event !== 'BeforeTool' || (tool !== 'write_file' && tool !== 'replace')) return { kind: 'pass' };

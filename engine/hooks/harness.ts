@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * One agent harness's hooks (Claude Code, Gemini CLI, …): how its pre-edit hook payload names
@@ -47,4 +47,12 @@ export function replaceText(text: string, oldString: string, newString: string, 
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   return `${issue?.path.join('.') || 'root'}: ${issue?.message}`;
+}
+
+/** The payload most harnesses send a tool hook: where it runs, which event, which tool with what. */
+export const ToolCallPayload = z.object({ cwd: z.string(), hook_event_name: z.string(), tool_name: z.string(), tool_input: z.record(z.string(), z.unknown()) });
+
+/** Replacements applied in turn, as a multi-edit tool applies them; the first that does not apply stops it. */
+export function replaceInTurn(before: string | null, edits: readonly { from: string; to: string; all?: boolean }[]): string | Error {
+  return edits.reduce<string | Error>((text, e) => (text instanceof Error ? text : replaceText(text, e.from, e.to, e.all)), before ?? '');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { firstIssue, replaceText, type Harness } from './harness';
+import { firstIssue, ToolCallPayload, replaceText, type Harness } from './harness';
 
 /**
  * Kiro CLI: a `preToolUse` hook on `fs_write`. The payload has `cwd`, `hook_event_name` and
@@ -8,7 +8,6 @@ import { firstIssue, replaceText, type Harness } from './harness';
  * `new_str`) or `append` (`path`, `new_str`). Exit code 2 blocks the call; stderr is what the
  * model reads.
  */
-const Payload = z.object({ cwd: z.string(), hook_event_name: z.string(), tool_name: z.string(), tool_input: z.record(z.string(), z.unknown()) });
 const FsWrite = z.discriminatedUnion('command', [
   z.object({ command: z.literal('create'), path: z.string(), file_text: z.string() }),
   z.object({ command: z.literal('str_replace'), path: z.string(), old_str: z.string(), new_str: z.string() }),
@@ -19,7 +18,7 @@ const FsWrite = z.discriminatedUnion('command', [
 export const kiro: Harness = {
   name: 'kiro',
   read(raw) {
-    const payload = Payload.safeParse(raw);
+    const payload = ToolCallPayload.safeParse(raw);
     if (!payload.success) return { kind: 'unreadable', why: `not a Kiro hook payload (${firstIssue(payload.error)})` };
     const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
     if (event.toLowerCase() !== 'pretooluse' || tool !== 'fs_write') return { kind: 'pass' };

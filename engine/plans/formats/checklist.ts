@@ -74,7 +74,7 @@ function read(source: PlanSource): PlanTask[] {
   return tasks;
 }
 
-function toCheckbox(item: ListItem): Checkbox {
+export function toCheckbox(item: ListItem): Checkbox {
   const mark = item.box!.mark;
   return { line: item.line, offset: item.box!.offset, mark, done: mark === 'x' || mark === 'X', text: item.text.trim() };
 }

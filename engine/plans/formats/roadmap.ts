@@ -1,6 +1,6 @@
 import { parseDependencyList } from '../fields';
 import { newTask, type PlanTask, type Span } from '../model';
-import { checklist } from './checklist';
+import { checklist, toCheckbox } from './checklist';
 import type { PlanFormat, PlanSource } from './format';
 import { headingFields } from './headingTask';
 import { splitRow, writeStatusCell } from './table';
@@ -88,12 +88,8 @@ function phaseStatuses(source: PlanSource): Map<string, Said> {
   for (const item of structure.items) {
     const n = item.box && itemNamesPhase.exec(item.text.trim())?.[1];
     if (!n || said.has(n)) continue;
-    const mark = item.box!.mark;
-    said.set(n, {
-      raw: mark === ' ' ? '[ ]' : `[${mark}]`,
-      span: { start: item.box!.offset, end: item.box!.offset + 1 },
-      box: { line: item.line, offset: item.box!.offset, mark, done: mark === 'x' || mark === 'X', text: item.text.trim() },
-    });
+    const box = toCheckbox(item);
+    said.set(n, { raw: `[${box.mark}]`, span: { start: box.offset, end: box.offset + 1 }, box });
   }
   return said;
 }
