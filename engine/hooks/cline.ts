@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { z } from 'zod';
-import { firstIssue, replaceInTurn, type Harness } from './harness';
+import { firstIssue, replaceInTurn, rootHolding, type Harness } from './harness';
 
 /**
  * Cline: a `PreToolUse` hook script. The payload has `hookName`, `workspaceRoots` and
@@ -12,7 +11,7 @@ import { firstIssue, replaceInTurn, type Harness } from './harness';
  */
 const Payload = z.object({
   hookName: z.string(),
-  workspaceRoots: z.array(z.string()).min(1),
+  workspaceRoots: z.tuple([z.string()]).rest(z.string()),
   preToolUse: z.object({ toolName: z.string(), parameters: z.record(z.string(), z.unknown()) }).optional(),
 });
 const WriteToFile = z.object({ path: z.string(), content: z.string() });
@@ -25,8 +24,7 @@ export const cline: Harness = {
     if (!payload.success) return { kind: 'unreadable', why: `not a Cline hook payload (${firstIssue(payload.error)})` };
     const { hookName, workspaceRoots, preToolUse } = payload.data;
     if (hookName !== 'PreToolUse' || !preToolUse) return { kind: 'pass' };
-    // The root that holds the file, for an absolute path; the first one for a relative path.
-    const rootOf = (file: string) => (path.isAbsolute(file) ? (workspaceRoots.find((r) => file.startsWith(path.resolve(r) + path.sep)) ?? workspaceRoots[0]) : workspaceRoots[0]);
+    const rootOf = (file: string) => rootHolding(workspaceRoots, file);
     const { toolName: tool, parameters } = preToolUse;
     if (tool === 'write_to_file') {
       const args = WriteToFile.safeParse(parameters);

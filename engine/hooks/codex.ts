@@ -1,27 +1,29 @@
-import { firstIssue, ToolCallPayload, type EditOf, type Harness } from './harness';
+import { readToolCall, type EditOf, type Harness } from './harness';
 
 /**
  * Codex CLI: a `PreToolUse` hook (Codex 0.124+ runs it for `apply_patch`). `tool_input.command`
  * is the patch envelope: `*** Begin Patch`, then per file `*** Update File: path` (with `***
  * Move to:` and `@@` hunks of ` `/`-`/`+` lines), `*** Add File: path` (`+` lines) or `*** Delete
  * File: path`, then `*** End Patch`. The patch is applied in memory to each file on disk. Exit
- * code 2 blocks the call; stderr is what the model reads.
+ * code 2 blocks the call; stderr is what the model reads. Its `Stop` hook takes Claude Code's
+ * answer: `decision: "block"` continues the turn with the `reason` as the next prompt.
  */
 
 export const codex: Harness = {
   name: 'codex',
   read(raw) {
-    const payload = ToolCallPayload.safeParse(raw);
-    if (!payload.success) return { kind: 'unreadable', why: `not a Codex hook payload (${firstIssue(payload.error)})` };
-    const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
-    if (event !== 'PreToolUse' || tool !== 'apply_patch') return { kind: 'pass' };
+    const call = readToolCall(raw, { harness: 'Codex', toolEvent: 'PreToolUse', stopEvent: 'Stop' });
+    if ('kind' in call) return call;
+    const { cwd, session_id: session, tool_name: tool, tool_input: input } = call;
+    if (tool !== 'apply_patch') return { kind: 'pass' };
     const patch = typeof input.command === 'string' ? input.command : typeof input.patch === 'string' ? input.patch : undefined;
     if (patch === undefined) return { kind: 'unreadable', why: 'apply_patch: tool_input.command is not a patch' };
     const files = parsePatch(patch);
     if (files instanceof Error) return { kind: 'unreadable', why: `apply_patch: ${files.message}` };
-    return { kind: 'edit', cwd, files };
+    return { kind: 'edit', cwd, session, files };
   },
   refuse: (reason) => ({ exitCode: 2, stderr: `${reason}\n` }),
+  keepGoing: (reason) => ({ exitCode: 0, stdout: `${JSON.stringify({ decision: 'block', reason })}\n` }),
 };
 
 interface Hunk {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { firstIssue, ToolCallPayload, replaceText, type Harness } from './harness';
+import { firstIssue, readToolCall, replaceText, type Harness } from './harness';
 
 /**
  * Kiro CLI: a `preToolUse` hook on `fs_write`. The payload has `cwd`, `hook_event_name` and
@@ -18,10 +18,10 @@ const FsWrite = z.discriminatedUnion('command', [
 export const kiro: Harness = {
   name: 'kiro',
   read(raw) {
-    const payload = ToolCallPayload.safeParse(raw);
-    if (!payload.success) return { kind: 'unreadable', why: `not a Kiro hook payload (${firstIssue(payload.error)})` };
-    const { cwd, hook_event_name: event, tool_name: tool, tool_input: input } = payload.data;
-    if (event.toLowerCase() !== 'pretooluse' || tool !== 'fs_write') return { kind: 'pass' };
+    const call = readToolCall(raw, { harness: 'Kiro', toolEvent: 'preToolUse' });
+    if ('kind' in call) return call;
+    const { cwd, tool_name: tool, tool_input: input } = call;
+    if (tool !== 'fs_write') return { kind: 'pass' };
     const parsed = FsWrite.safeParse(input);
     if (!parsed.success) return { kind: 'unreadable', why: `fs_write: ${firstIssue(parsed.error)}` };
     const args = parsed.data;

@@ -1,10 +1,10 @@
 import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { isProcessRunning } from '../processes';
 import { LockFile } from '../protocol/hub';
 import { writeFileAtomic } from '../fs';
+import { plumblineHome } from '../home';
 
 /**
  * The hub's lock files (SPEC §6): `~/.plumbline/hub/<port>.lock`, JSON `{pid, port, token,
@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../fs';
  * are removed by the next hub that starts. A client finds its hub here, with the token.
  */
 export function defaultLockDir(): string {
-  return path.join(os.homedir(), '.plumbline', 'hub');
+  return path.join(plumblineHome(), 'hub');
 }
 
 export function lockPath(dir: string, port: number): string {

@@ -1,25 +1,20 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { storeClass } from '../fixtures/storeClass';
+import { dropped, loadAndDelete, runHook } from './runHook';
 
 /**
  * `plumbline hook <harness>` as each harness runs it: the built CLI as its own process, the
  * harness's own hook JSON on stdin, its answer read from the exit code and the streams.
  */
-const cli = path.resolve(__dirname, '../../dist/cli.js');
-const dropped = storeClass.replace(/ {2}load[\s\S]*?this\.items\.delete\(key\);\n {2}}\n/, '  // ... existing code ...\n');
-const loadAndDelete = storeClass.slice(storeClass.indexOf('  load('), storeClass.indexOf('}\n', storeClass.indexOf('this.items.delete')) + 2);
 
-function hook(harness: string, payload: unknown): { status: number | null; stdout: string; stderr: string } {
-  const input = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  const result = spawnSync(process.execPath, [cli, 'hook', harness], { input, encoding: 'utf8', timeout: 30_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const home = mkdtempSync(path.join(os.tmpdir(), 'plumbline-hook-home-'));
+const hook = (harness: string, payload: unknown) => runHook(harness, payload, home);
 
 describe('plumbline hook', () => {
+  after(() => rmSync(home, { recursive: true, force: true }));
   let dir: string;
   let file: string;
   beforeEach(() => {
@@ -239,9 +234,47 @@ describe('plumbline hook', () => {
     });
   });
 
+  describe('cursor (afterFileEdit: the edit has landed; the finding goes back as additional_context)', () => {
+    const after = (file_path: string, edits: { old_string: string; new_string: string }[]) => ({
+      hook_event_name: 'afterFileEdit',
+      conversation_id: 'c1',
+      generation_id: 'g1',
+      workspace_roots: [dir],
+      file_path,
+      edits,
+    });
+
+    it('tells the agent what its landed edit dropped, working out the text before by undoing the edit', () => {
+      writeFileSync(file, dropped); // Cursor has written it already
+      const answer = hook('cursor', after(file, [{ old_string: loadAndDelete, new_string: '  // ... existing code ...\n' }]));
+      assert.equal(answer.status, 0, 'an after-edit hook cannot refuse');
+      const context = (JSON.parse(answer.stdout) as { additional_context: string }).additional_context;
+      assert.match(context, /^Plumbline found a problem in your edit to store\.ts:\n- line 8: .+class members `load`, `delete`/);
+      assert.match(context, /Put that code back, written out in full/);
+      assert.equal(readFileSync(file, 'utf8'), dropped, 'the hook never writes the file');
+    });
+
+    it('lets a clean edit, a new file and another event pass silently; warns when the edit cannot be undone', () => {
+      const clean = storeClass.replace('return this.items.get(key);', 'return this.items.get(key) ?? 0;');
+      writeFileSync(file, clean);
+      assert.deepEqual(hook('cursor', after(file, [{ old_string: 'return this.items.get(key);', new_string: 'return this.items.get(key) ?? 0;' }])), { status: 0, stdout: '', stderr: '' });
+      const created = path.join(dir, 'notes.ts');
+      writeFileSync(created, 'export const notes: string[] = [];\n');
+      assert.deepEqual(hook('cursor', after(created, [{ old_string: '', new_string: 'export const notes: string[] = [];\n' }])), { status: 0, stdout: '', stderr: '' });
+      assert.deepEqual(hook('cursor', { hook_event_name: 'beforeShellExecution', workspace_roots: [dir], command: 'ls' }), { status: 0, stdout: '', stderr: '' });
+      const lost = hook('cursor', after(file, [{ old_string: 'a', new_string: 'text that is not in the file' }]));
+      assert.equal(lost.status, 0);
+      assert.equal(lost.stdout, '');
+      assert.match(lost.stderr, /^plumbline hook cursor: cannot tell what store\.ts held before the edit \(an edit's new_string is not in the file\); the edit was not checked\n$/);
+      const bad = hook('cursor', { hook_event_name: 'afterFileEdit', workspace_roots: [dir], file_path: file });
+      assert.match(bad.stderr, /^plumbline hook cursor: afterFileEdit: edits: .+; the edit was not checked\n$/);
+      assert.equal(readFileSync(file, 'utf8'), clean);
+    });
+  });
+
   it('refuses an unknown harness as a usage error', () => {
     const answer = hook('notepad', {});
     assert.equal(answer.status, 2);
-    assert.match(answer.stderr, /hook needs a harness: claude-code, cline, codex, copilot, gemini, kiro/);
+    assert.match(answer.stderr, /hook needs a harness: claude-code, cline, codex, copilot, cursor, gemini, kiro/);
   });
 });
