@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import { portVariable, ReportEdit } from '../protocol/hub';
 import { findLock, NoHubError } from '../hub/lockFile';
 
@@ -20,6 +21,8 @@ export interface ReportedEdit {
 export async function reportToHub(agent: string, cwd: string, edits: readonly ReportedEdit[]): Promise<string | undefined> {
   if (!edits.length) return undefined;
   const envPort = Number(process.env[portVariable]);
+  // The hub knows its folders by their real paths.
+  cwd = await realpath(cwd).catch(() => cwd);
   try {
     await findLock({ cwd, port: Number.isInteger(envPort) && envPort > 0 ? envPort : undefined });
   } catch (err) {
