@@ -1,14 +1,15 @@
 // Bundles Plumbline: node esbuild.mjs [--watch] [--production]
 //   dist/client.js        the extension (CommonJS, `vscode` external)
 //   dist/server.js        the language server, its own process
-//   dist/cli.js           the `plumbline` CLI
+//   dist/cli.js           the `plumbline` CLI: a small launcher of dist/cli/main.mjs
+//   dist/cli/*.mjs        the CLI as ES modules split per command, so each loads only what it needs
 //   dist/webviews/*.js    one browser bundle per webview, plus the codicon font they use
 //   dist/tree-sitter/     the tree-sitter grammars (wasm) the guard loads
 //   dist/sql-wasm.wasm    SQLite for the store (sql.js)
 //   dist/test/vscode/*.js the extension-test suite (not in --production builds)
 //   dist/bench.js         the benchmarks (only with --bench: npm run bench)
 import * as esbuild from 'esbuild';
-import { chmod, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -37,7 +38,27 @@ const testEntries = (await readdir('test/vscode/suite'))
 const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist', external: [...node.external, 'vscode'] },
   { ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'engine/cli/bin.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { main: 'engine/cli/bin.ts' },
+    outdir: 'dist/cli',
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    // Bundled CommonJS dependencies still `require` Node's modules, and the engine finds its
+    // assets (dist/tree-sitter, dist/sql-wasm.wasm) through __dirname: both as in the CJS
+    // bundles, with __dirname the dist folder the chunks' folder sits in.
+    banner: {
+      js: [
+        "import { createRequire as __plumblineRequire } from 'node:module';",
+        "import { fileURLToPath as __plumblinePath } from 'node:url';",
+        'const require = __plumblineRequire(import.meta.url);',
+        "const __filename = __plumblinePath(import.meta.url);",
+        "const __dirname = __plumblinePath(new URL('..', import.meta.url));",
+      ].join('\n'),
+    },
+  },
   {
     ...common,
     platform: 'browser',
@@ -86,8 +107,30 @@ await copyFile('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((context) => context.watch()));
+  await writeCliLauncher();
   console.log('esbuild: watching for changes (Ctrl-C to stop)');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  await writeCliLauncher();
+}
+
+/**
+ * dist/cli.js, the `plumbline` bin: CommonJS (as the package is) loading the ES-module CLI. Its
+ * errors are the CLI's own; this only says so when the CLI's files are missing.
+ */
+async function writeCliLauncher() {
+  await writeFile(
+    'dist/cli.js',
+    [
+      '#!/usr/bin/env node',
+      "'use strict';",
+      '// The CLI itself is dist/cli/main.mjs and the chunks it loads per command (esbuild.mjs).',
+      "import('./cli/main.mjs').catch((err) => {",
+      "  process.stderr.write(`plumbline: cannot start: ${err && err.message}\\n`);",
+      '  process.exitCode = 1;',
+      '});',
+      '',
+    ].join('\n'),
+  );
   await chmod('dist/cli.js', 0o755);
 }
