@@ -29,7 +29,8 @@ export async function run(): Promise<BenchRow[]> {
     const cli = path.resolve('dist/cli.js');
     const time = (args: string[], input?: string) => {
       const start = performance.now();
-      const result = spawnSync(process.execPath, args, { input, encoding: 'utf8' });
+      // HOME in the bench's folder: the hook's session record is not the person's.
+      const result = spawnSync(process.execPath, args, { input, encoding: 'utf8', env: { ...process.env, HOME: dir } });
       if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
       return performance.now() - start;
     };

@@ -10,7 +10,7 @@ import { streamLogger } from '../log';
 import { Ask, ClaimTask, ErrorCode, ListTasks, NextTask, ReportEdit, SetTaskStatus, type HubTask } from '../protocol/hub';
 import { SettableStatus } from '../protocol/plans';
 import { Store } from '../store';
-import { CliError, UsageError, type Command, type CommandContext } from './command';
+import { CliError, UsageError, type CommandContext } from './command';
 
 /**
  * `plumbline hub ...` (SPEC §6, §7): `serve` runs the hub without VS Code; the other commands
@@ -18,37 +18,14 @@ import { CliError, UsageError, type Command, type CommandContext } from './comma
  * VS Code's terminals, else the hub of the folder they run in). The agent's name comes from
  * `--name`, else PLUMBLINE_AGENT_NAME, else "shell": it is how Plumbline tells agents apart.
  */
-export const hubCommand: Command = {
-  name: 'hub',
-  summary: 'run the agent hub, or talk to it from a shell: tasks, edits, questions',
-  usage: [
-    'hub serve [--workspace DIR] [--db FILE]            serve until killed; prints {"port"}',
-    '       hub task list|next [--json]',
-    '       hub task claim FILE ID [--json]',
-    '       hub task set-status FILE ID STATUS [--json]',
-    '       hub report-edit FILE (--before B | --new) [--after A] [--json]   exit 1 on findings',
-    '       hub ask QUESTION [--json]                   prints the person\'s answer',
-    '  client options: --name NAME (default $PLUMBLINE_AGENT_NAME or "shell"), --port PORT',
-  ].join('\n'),
-  options: {
-    workspace: { type: 'string' },
-    db: { type: 'string' },
-    name: { type: 'string' },
-    port: { type: 'string' },
-    before: { type: 'string' },
-    after: { type: 'string' },
-    new: { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
-  async run(ctx) {
-    const [sub, ...rest] = ctx.positionals;
-    if (sub === 'serve') return serve(ctx, rest);
-    if (sub === 'task') return task(ctx, rest);
-    if (sub === 'report-edit') return reportEdit(ctx, rest);
-    if (sub === 'ask') return ask(ctx, rest);
-    throw new UsageError(sub ? `unknown hub command "${sub}"` : 'hub needs a command: serve, task, report-edit or ask');
-  },
-};
+export async function hub(ctx: CommandContext): Promise<number> {
+  const [sub, ...rest] = ctx.positionals;
+  if (sub === 'serve') return serve(ctx, rest);
+  if (sub === 'task') return task(ctx, rest);
+  if (sub === 'report-edit') return reportEdit(ctx, rest);
+  if (sub === 'ask') return ask(ctx, rest);
+  throw new UsageError(sub ? `unknown hub command "${sub}"` : 'hub needs a command: serve, task, report-edit or ask');
+}
 
 async function serve(ctx: CommandContext, rest: string[]): Promise<number> {
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);

@@ -5,78 +5,67 @@ import { format } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ErrorCode, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { checkEditMaxTextChars, createMcpServer, maxMessageBytes } from '../mcp/server';
-import { CliError, UsageError, type Command } from './command';
+import { CliError, UsageError, type CommandContext } from './command';
 
 /** `plumbline mcp [--workspace DIR]`: the plan tools and the edit check as an MCP server over stdio. */
-export const mcpCommand: Command = {
-  name: 'mcp',
-  summary: 'serve the plans and the edit check to an MCP client over stdio (list_plans, get_task, next_task, set_task_status, toggle_deliverable, check_edit)',
-  usage: [
-    'mcp [--workspace DIR]',
-    '',
-    '  DIR defaults to the current directory. stdout carries the MCP protocol; messages go to stderr.',
-    '  The server runs until the client closes its stdin.',
-  ].join('\n'),
-  options: { workspace: { type: 'string' } },
-  async run(ctx) {
-    if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
-    const root = path.resolve(ctx.cwd, (ctx.values.workspace as string | undefined) ?? '.');
-    const info = await stat(root).catch(() => undefined);
-    if (!info?.isDirectory()) throw new CliError(`--workspace ${root} is not a directory`);
+export async function mcp(ctx: CommandContext): Promise<number> {
+  if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
+  const root = path.resolve(ctx.cwd, (ctx.values.workspace as string | undefined) ?? '.');
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new CliError(`--workspace ${root} is not a directory`);
 
-    // stdout is the protocol channel: anything a library logs goes to stderr instead.
-    const toStderr = (...args: unknown[]) => void ctx.stderr.write(`${format(...args)}\n`);
-    console.log = console.info = console.debug = toStderr;
+  // stdout is the protocol channel: anything a library logs goes to stderr instead.
+  const toStderr = (...args: unknown[]) => void ctx.stderr.write(`${format(...args)}\n`);
+  console.log = console.info = console.debug = toStderr;
 
-    const server = createMcpServer(root);
-    const lines = new LineLimiter(maxMessageBytes, (size, head) => {
-      const id = requestIdIn(head);
-      ctx.stderr.write(`plumbline mcp: discarded a message of ${size} bytes or more (id ${JSON.stringify(id)}): over the limit of ${mib(maxMessageBytes)}\n`);
-      void transport.send(oversizeAnswer(id, size));
-    });
-    pipeline(process.stdin, lines, (err) => {
-      if (err) ctx.stderr.write(`plumbline mcp: stdin: ${err.message}\n`);
-    });
-    // The limiter hands the transport one whole line per chunk, so its buffer never holds more
-    // than one message (its own default, 10 MB, would close the server on a legal message).
-    const transport = new StdioServerTransport(lines, ctx.stdout as Writable, { maxBufferSize: maxMessageBytes + 1 });
-    const closed = new Promise<void>((resolve) => {
-      server.server.onclose = resolve;
-    });
-    server.server.onerror = (err) => ctx.stderr.write(`plumbline mcp: ${err.message.split('\n')[0]}\n`);
-    await server.connect(transport);
-    // The transport does not notice the client going away; the end of stdin is that signal. A
-    // client that pipes its requests and closes stdin still gets every answer: close once none is
-    // outstanding.
-    const unanswered = new Set<string | number>();
-    let ended = false;
-    const closeWhenAnswered = () => {
-      if (ended && unanswered.size === 0) void server.close();
-    };
-    const receive = transport.onmessage;
-    transport.onmessage = (message) => {
-      if ('method' in message && 'id' in message) unanswered.add(message.id);
-      receive?.(message);
-    };
-    const send = transport.send.bind(transport);
-    transport.send = async (message) => {
-      await send(message);
-      if (!('method' in message) && 'id' in message && message.id !== undefined) {
-        unanswered.delete(message.id);
-        closeWhenAnswered();
-      }
-    };
-    const end = () => {
-      ended = true;
+  const server = createMcpServer(root);
+  const lines = new LineLimiter(maxMessageBytes, (size, head) => {
+    const id = requestIdIn(head);
+    ctx.stderr.write(`plumbline mcp: discarded a message of ${size} bytes or more (id ${JSON.stringify(id)}): over the limit of ${mib(maxMessageBytes)}\n`);
+    void transport.send(oversizeAnswer(id, size));
+  });
+  pipeline(process.stdin, lines, (err) => {
+    if (err) ctx.stderr.write(`plumbline mcp: stdin: ${err.message}\n`);
+  });
+  // The limiter hands the transport one whole line per chunk, so its buffer never holds more
+  // than one message (its own default, 10 MB, would close the server on a legal message).
+  const transport = new StdioServerTransport(lines, ctx.stdout as Writable, { maxBufferSize: maxMessageBytes + 1 });
+  const closed = new Promise<void>((resolve) => {
+    server.server.onclose = resolve;
+  });
+  server.server.onerror = (err) => ctx.stderr.write(`plumbline mcp: ${err.message.split('\n')[0]}\n`);
+  await server.connect(transport);
+  // The transport does not notice the client going away; the end of stdin is that signal. A
+  // client that pipes its requests and closes stdin still gets every answer: close once none is
+  // outstanding.
+  const unanswered = new Set<string | number>();
+  let ended = false;
+  const closeWhenAnswered = () => {
+    if (ended && unanswered.size === 0) void server.close();
+  };
+  const receive = transport.onmessage;
+  transport.onmessage = (message) => {
+    if ('method' in message && 'id' in message) unanswered.add(message.id);
+    receive?.(message);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message) => {
+    await send(message);
+    if (!('method' in message) && 'id' in message && message.id !== undefined) {
+      unanswered.delete(message.id);
       closeWhenAnswered();
-    };
-    // The limiter's end, not stdin's: it comes after the last line has reached the transport.
-    lines.once('end', end).once('close', end);
-    ctx.stderr.write(`plumbline mcp: serving ${root} over stdio\n`);
-    await closed;
-    return 0;
-  },
-};
+    }
+  };
+  const end = () => {
+    ended = true;
+    closeWhenAnswered();
+  };
+  // The limiter's end, not stdin's: it comes after the last line has reached the transport.
+  lines.once('end', end).once('close', end);
+  ctx.stderr.write(`plumbline mcp: serving ${root} over stdio\n`);
+  await closed;
+  return 0;
+}
 
 /** How much of an oversize line is kept to find its request id: ids come first in practice. */
 const headBytes = 4096;

@@ -15,38 +15,17 @@ import {
   type SiteRef,
   type TraceCodeConfig,
 } from '../tracecodes';
-import { CliError, UsageError, type Command, type CommandContext } from './command';
+import { CliError, UsageError, type CommandContext } from './command';
 
 /** `plumbline trace-codes ...`: scan, lookup, new, registry (SPEC §3, §7). */
-export const traceCodesCommand: Command = {
-  name: 'trace-codes',
-  summary: 'find trace code sites, look a code or log line up, pick a fresh code, keep the registry',
-  usage: [
-    'trace-codes scan [DIR] [--json] [--check]     every site, duplicates and malformed codes (--check: exit 1 on any)',
-    '       trace-codes lookup CODE|LOG-LINE [DIR] [--json]   the sites of 0062, 0062-a9Fz or a log line; exit 1 when none',
-    '       trace-codes new [DIR] [--count N] [--json]        fresh codes used nowhere, not even retired in the registry',
-    '       trace-codes registry [DIR] [--check] [--json]     write the registry (append-only), or --check the code against it',
-    '',
-    '  DIR defaults to the current folder. Sites are found by --pattern (repeatable; default "new CustomError" and',
-    '  "trace:"), codes follow --format (default [0-9A-Za-z]{4}), the registry is --registry (default trace-codes.json in DIR).',
-  ].join('\n'),
-  options: {
-    json: { type: 'boolean' },
-    check: { type: 'boolean' },
-    count: { type: 'string' },
-    pattern: { type: 'string', multiple: true },
-    format: { type: 'string' },
-    registry: { type: 'string' },
-  },
-  async run(ctx) {
-    const [sub, ...rest] = ctx.positionals;
-    if (sub === 'scan') return runScan(ctx, rest);
-    if (sub === 'lookup') return runLookup(ctx, rest);
-    if (sub === 'new') return runNew(ctx, rest);
-    if (sub === 'registry') return runRegistry(ctx, rest);
-    throw new UsageError(sub ? `unknown trace-codes command "${sub}" (scan, lookup, new, registry)` : 'trace-codes needs a command: scan, lookup, new or registry');
-  },
-};
+export async function traceCodes(ctx: CommandContext): Promise<number> {
+  const [sub, ...rest] = ctx.positionals;
+  if (sub === 'scan') return runScan(ctx, rest);
+  if (sub === 'lookup') return runLookup(ctx, rest);
+  if (sub === 'new') return runNew(ctx, rest);
+  if (sub === 'registry') return runRegistry(ctx, rest);
+  throw new UsageError(sub ? `unknown trace-codes command "${sub}" (scan, lookup, new, registry)` : 'trace-codes needs a command: scan, lookup, new or registry');
+}
 
 function configOf(ctx: CommandContext): TraceCodeConfig {
   try {

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { storeClass } from '../fixtures/storeClass';
+import { hookHarnesses } from '../../engine/cli/commands';
+import { harnesses } from '../../engine/hooks';
 import { dropped, loadAndDelete, runHook } from './runHook';
 
 /**
@@ -270,6 +272,10 @@ describe('plumbline hook', () => {
       assert.match(bad.stderr, /^plumbline hook cursor: afterFileEdit: edits: .+; the edit was not checked\n$/);
       assert.equal(readFileSync(file, 'utf8'), clean);
     });
+  });
+
+  it('lists in its help exactly the harnesses it has a module for (the help is known without loading them)', () => {
+    assert.deepEqual([...hookHarnesses], harnesses.map((h) => h.name).sort());
   });
 
   it('refuses an unknown harness as a usage error', () => {
