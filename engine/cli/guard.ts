@@ -2,13 +2,41 @@ import { execFile } from 'node:child_process';
 import { describeFsError, readRegularFile } from '../fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Guard, knownLanguage, languageOfFile, violationJson, type Violation } from '../guard';
-import { CliError, UsageError, type Command, type CommandContext } from './command';
+import { Guard, knownLanguage, languageOfFile, violationJson, type Violation, type ViolationKind } from '../guard';
+import { severityOf } from '../guard/model';
+import { CliError, UsageError, type Command } from './command';
+import { formatOptions, formatUsage, humanLine, outputFormat, render, type Annotation, type Rule } from './report';
 
 const run = promisify(execFile);
 
-function printHuman(ctx: CommandContext, file: string, violations: Violation[]): void {
-  for (const v of violations) ctx.stdout.write(`${file}:${v.line + 1}: ${v.severity}: ${v.message} (${v.kind})\n`);
+const kindRules: Record<ViolationKind, Pick<Rule, 'description' | 'help'>> = {
+  'placeholder-dropped': {
+    description: 'Code removed and replaced by a comment that stands for it (`// ... rest unchanged`)',
+    help: 'Put the dropped code back: write it out in full instead of a comment that stands for it.',
+  },
+  'incomplete-code': {
+    description: 'Code added as a stub: an emptied body, `throw new Error("Not implemented")`, `TODO: implement`',
+    help: 'Write the implementation, or keep the code that was there.',
+  },
+  'malformed-syntax': {
+    description: 'A file that parsed before the change and no longer does',
+    help: 'Complete the cut-off construct (brackets, a statement) so the file parses again.',
+  },
+};
+const guardRules: Rule[] = (Object.keys(kindRules) as ViolationKind[]).map((id) => ({ id, ...kindRules[id], severity: severityOf[id] }));
+
+function annotation(file: string, v: Violation): Annotation {
+  return {
+    file,
+    line: v.line + 1,
+    endLine: v.endLine + 1,
+    severity: v.severity,
+    rule: v.kind,
+    message: v.message,
+    snippet: v.text,
+    dropped: v.removedLines.length ? v.removedLines : undefined,
+    droppedFrom: v.removedFrom === undefined ? undefined : v.removedFrom + 1,
+  };
 }
 
 async function readText(file: string, what: string): Promise<string> {
@@ -46,7 +74,7 @@ export const checkEditCommand: Command = {
     const language = ctx.values.language ? languageOption(ctx.values.language as string) : languageOfFile(afterFile);
     const violations = await new Guard().checkEdit(before, after, language);
     if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ violations: violations.map(violationJson) })}\n`);
-    else if (violations.length) printHuman(ctx, afterFile, violations);
+    else if (violations.length) ctx.stdout.write(violations.map((v) => `${humanLine(annotation(afterFile, v))}\n`).join(''));
     else ctx.stdout.write('no violations\n');
     return violations.length ? 1 : 0;
   },
@@ -56,10 +84,11 @@ export const checkEditCommand: Command = {
 export const checkCommand: Command = {
   name: 'check',
   summary: 'check every file changed since a git revision (default HEAD) the way the guard checks agent edits; exit 1 on findings',
-  usage: 'check [--base REV] [--json]',
-  options: { base: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `check [--base REV] [--json] ${formatUsage}   github: annotations on the changed lines; sarif: SARIF 2.1.0`,
+  options: { base: { type: 'string' }, ...formatOptions },
   async run(ctx) {
     if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
+    const format = outputFormat(ctx.values);
     const base = (ctx.values.base as string | undefined) ?? 'HEAD';
     const git = async (...args: string[]) => {
       try {
@@ -87,11 +116,12 @@ export const checkCommand: Command = {
       files.push({ file, violations });
     }
     const found = files.filter((f) => f.violations.length);
-    if (ctx.values.json) {
+    if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify({ files: files.map((f) => ({ file: f.file, violations: f.violations.map(violationJson) })) })}\n`);
     } else {
-      for (const f of found) printHuman(ctx, f.file, f.violations);
-      ctx.stdout.write(`${files.length} file(s) checked against ${base}, ${found.length} with findings\n`);
+      const annotations = found.flatMap((f) => f.violations.map((v) => annotation(f.file, v)));
+      const summary = `${files.length} file(s) checked against ${base}, ${found.length} with findings`;
+      ctx.stdout.write(render(format, { annotations, rules: guardRules, summary }));
     }
     return found.length ? 1 : 0;
   },

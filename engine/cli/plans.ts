@@ -1,8 +1,21 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SettableStatus } from '../protocol/plans';
-import { editPlanOnDisk, loadPlans, PlanEditError, setStatus, toggleCheckbox, type PlanDocument, type PlanIndex, type PlanTask, type Status } from '../plans';
+import {
+  editPlanOnDisk,
+  loadPlans,
+  PlanEditError,
+  setStatus,
+  toggleCheckbox,
+  type PlanDocument,
+  type PlanIndex,
+  type PlanTask,
+  type Problem,
+  type ProblemCode,
+  type Status,
+} from '../plans';
 import { CliError, UsageError, type Command, type CommandContext } from './command';
+import { formatOptions, formatUsage, outputFormat, render, type Annotation, type Rule, type Severity } from './report';
 
 /** `plumbline plans ...`: list, set-status, toggle, next (SPEC §7). */
 export const plansCommand: Command = {
@@ -10,17 +23,24 @@ export const plansCommand: Command = {
   summary: 'read plan files; set a task status, toggle a checkbox, or pick the next task',
   usage: [
     'plans [paths...] [--json] [--check]      list plans, tasks and problems (--check: exit 1 on problems)',
+    `       plans [paths...] --check ${formatUsage}   problems as GitHub annotations or SARIF 2.1.0`,
     '       plans set-status FILE ID STATUS [--date YYYY-MM-DD] [--json]',
     '       plans toggle FILE LINE [--json]',
     '       plans next [paths...] [--json]          the highest-priority task that is ready; exit 1 when none is',
   ].join('\n'),
-  options: { json: { type: 'boolean' }, check: { type: 'boolean' }, date: { type: 'string' } },
-  async run(ctx) {
-    const [sub, ...rest] = ctx.positionals;
+  options: { ...formatOptions, check: { type: 'boolean' }, date: { type: 'string' } },
+  async run(given) {
+    const format = outputFormat(given.values);
+    const [sub, ...rest] = given.positionals;
+    if (sub === 'set-status' || sub === 'toggle' || sub === 'next') {
+      if (format === 'github' || format === 'sarif') throw new UsageError(`--format ${format} is for the problems of plans (plans --check)`);
+    }
+    // The edits and `next` answer in JSON or for a person; they read `--format json` as `--json`.
+    const ctx = { ...given, values: { ...given.values, json: format === 'json' } };
     if (sub === 'set-status') return runSetStatus(ctx, rest);
     if (sub === 'toggle') return runToggle(ctx, rest);
     if (sub === 'next') return runNext(ctx, rest);
-    return runList(ctx, ctx.positionals);
+    return runList(ctx, ctx.positionals, format);
   },
 };
 
@@ -63,11 +83,70 @@ function planJson(ctx: CommandContext, doc: PlanDocument, index: PlanIndex) {
   };
 }
 
-async function runList(ctx: CommandContext, paths: string[]): Promise<number> {
+// Every code with the level it has (a result carries its own: `unreadable` varies with the cause).
+const problemRules: Record<ProblemCode, Omit<Rule, 'id'>> = {
+  'unknown-dependency': {
+    severity: 'medium',
+    description: 'A dependency names no task in the plans',
+    help: "Name the task by its id or exact title, or remove the dependency if the task is gone.",
+  },
+  'dependency-cycle': {
+    severity: 'high',
+    description: 'Tasks depend on each other in a cycle',
+    help: 'Remove one dependency of the cycle the message lists.',
+  },
+  'done-with-open-dependency': {
+    severity: 'medium',
+    description: 'A task is done while a dependency is not',
+    help: 'Finish the dependency and mark it done, or reopen the task.',
+  },
+  'done-with-open-items': {
+    severity: 'medium',
+    description: 'A task is done while some of its checkboxes are open',
+    help: 'Tick the finished items, or reopen the task.',
+  },
+  'todo-mismatch': {
+    severity: 'medium',
+    description: "A To-dos line disagrees with its task's status, or names no task",
+    help: "Make the To-dos checkbox match the task's status, or fix the task it names.",
+  },
+  'duplicate-task-id': { severity: 'high', description: 'Two tasks in one plan share an id', help: 'Give one of the two tasks another id.' },
+  'unknown-status': {
+    severity: 'medium',
+    description: 'A status that maps to no status Plumbline knows',
+    help: 'Use todo, in progress, blocked, paused, done or cancelled (in the words the file already uses).',
+  },
+  'bad-date': {
+    severity: 'medium',
+    description: 'A date that is not YYYY-MM-DD, or a task completed before it started',
+    help: 'Write the date as YYYY-MM-DD, and completed on or after started.',
+  },
+  unreadable: { severity: 'medium', description: 'A plan file that cannot be read or parsed', help: 'Save the file as UTF-8 text, or fix what the message names.' },
+};
+const planRules: Rule[] = (Object.keys(problemRules) as ProblemCode[]).map((id) => ({ id, ...problemRules[id] }));
+const problemSeverity: Record<Problem['severity'], Severity> = { error: 'high', warning: 'medium', info: 'low' };
+
+function problemAnnotations(ctx: CommandContext, doc: PlanDocument, index: PlanIndex): Annotation[] {
+  const lines = doc.text.split(/\r?\n/);
+  return index.problems(doc.file).map((p) => ({
+    file: display(ctx, doc.file),
+    line: p.line + 1,
+    severity: problemSeverity[p.severity],
+    rule: p.code,
+    message: p.message,
+    snippet: lines[p.line],
+  }));
+}
+
+async function runList(ctx: CommandContext, paths: string[], format: ReturnType<typeof outputFormat>): Promise<number> {
   const { index, files } = await load(ctx, paths);
   const plans = files.map((file) => planJson(ctx, index.get(file)!, index));
-  if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ plans })}\n`);
-  else {
+  if (format === 'json') ctx.stdout.write(`${JSON.stringify({ plans })}\n`);
+  else if (format === 'github' || format === 'sarif') {
+    const annotations = files.flatMap((file) => problemAnnotations(ctx, index.get(file)!, index));
+    const summary = `${plans.length} plan file(s) checked, ${annotations.length} problem(s)`;
+    ctx.stdout.write(render(format, { annotations, rules: planRules, summary }));
+  } else {
     for (const plan of plans) {
       const done = plan.tasks.filter((t) => t.status === 'done').length;
       ctx.stdout.write(`${plan.file}  (${plan.dialects.join(', ') || 'no tasks'}; ${done}/${plan.tasks.length} tasks done)\n`);
