@@ -80,6 +80,22 @@ export const checkEditCommand: Command = {
   },
 };
 
+/**
+ * The files of `git diff --name-status -z`, each with its path in the base: a file an agent
+ * moved is checked against what it was, not as new (where a cut would go unseen).
+ */
+function changedSince(nameStatus: string): Map<string, string> {
+  const fields = nameStatus.split('\0');
+  const files = new Map<string, string>();
+  for (let i = 0; i < fields.length - 1; ) {
+    const renamed = fields[i].startsWith('R');
+    const [from, to] = renamed ? [fields[i + 1], fields[i + 2]] : [fields[i + 1], fields[i + 1]];
+    files.set(to, from);
+    i += renamed ? 3 : 2;
+  }
+  return files;
+}
+
 /** `plumbline check [--base REV]`: guard every file changed since a git revision (CI mode). */
 export const checkCommand: Command = {
   name: 'check',
@@ -103,15 +119,16 @@ export const checkCommand: Command = {
       throw new CliError(`unknown revision "${base}": not a commit, branch or tag of this repository`);
     });
     // Paths relative to the root (git diff's default), and untracked files too: agents create files.
-    const tracked = (await git('diff', '--name-only', '--diff-filter=AM', '-z', base, '--')).split('\0').filter(Boolean);
+    const basePaths = changedSince(await git('diff', '--name-status', '-M', '--diff-filter=AMR', '-z', base, '--'));
     const untracked = (await git('-C', root, 'ls-files', '--others', '--exclude-standard', '-z')).split('\0').filter(Boolean);
-    const changed = [...new Set([...tracked, ...untracked])].sort();
+    for (const file of untracked) if (!basePaths.has(file)) basePaths.set(file, file);
+    const changed = [...basePaths.keys()].sort();
     const guard = new Guard();
     const files: { file: string; violations: Violation[] }[] = [];
     for (const file of changed) {
       const after = await readRegularFile(path.join(root, file)).then((b) => b.toString('utf8'), () => undefined);
       if (after === undefined) continue; // deleted in the working tree since
-      const before = await git('show', `${base}:${file}`).catch(() => '');
+      const before = await git('show', `${base}:${basePaths.get(file)}`).catch(() => '');
       const violations = await guard.checkEdit(before, after, languageOfFile(file));
       files.push({ file, violations });
     }

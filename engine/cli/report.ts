@@ -64,9 +64,13 @@ export interface Findings {
 
 export function render(format: Exclude<Format, 'json'>, findings: Findings): string {
   if (format === 'sarif') return `${JSON.stringify(sarifLog(findings), null, 2)}\n`;
-  const lines = format === 'github' ? findings.annotations.map(workflowCommand) : findings.annotations.map(humanLine);
+  // GitHub shows the first ten errors of a step and drops the rest: the worst go first.
+  const lines = format === 'github' ? bySeverity(findings.annotations).map(workflowCommand) : findings.annotations.map(humanLine);
   return [...lines, findings.summary, ''].join('\n');
 }
+
+const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+const bySeverity = (annotations: Annotation[]) => [...annotations].sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
 
 export function humanLine(a: Annotation): string {
   return `${a.file}:${a.line}: ${a.severity}: ${a.message} (${a.rule})`;

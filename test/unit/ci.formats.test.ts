@@ -68,6 +68,21 @@ function workflowCommands(stdout: string): WorkflowCommand[] {
     });
 }
 
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.invalid', ...args], { cwd });
+
+/** A temporary git repository with one commit of these files. */
+function committedRepo(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-ci-'));
+  git(dir, 'init', '-q');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'base');
+  return dir;
+}
+
 function sarifValidator() {
   const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
   // The schema's `language` pattern has a stray `]`, an error only in unicode mode.
@@ -86,14 +101,7 @@ describe('CI formats: check and plans --check as GitHub annotations and SARIF', 
   const validSarif = sarifValidator();
 
   before(() => {
-    repo = mkdtempSync(path.join(os.tmpdir(), 'plumbline-ci-'));
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.invalid', ...args], { cwd: repo });
-    git('init', '-q');
-    mkdirSync(path.join(repo, 'src'));
-    writeFileSync(path.join(repo, file), baseText);
-    writeFileSync(path.join(repo, 'src/clean.ts'), 'export const a = 1;\n');
-    git('add', '.');
-    git('commit', '-q', '-m', 'base');
+    repo = committedRepo({ [file]: baseText, 'src/clean.ts': 'export const a = 1;\n' });
     writeFileSync(path.join(repo, file), droppedText);
     writeFileSync(path.join(repo, 'src/clean.ts'), 'export const a = 2;\n');
   });
@@ -171,6 +179,21 @@ describe('CI formats: check and plans --check as GitHub annotations and SARIF', 
     } finally {
       writeFileSync(path.join(repo, file), droppedText);
       writeFileSync(path.join(repo, 'src/clean.ts'), 'export const a = 2;\n');
+    }
+  });
+
+  it('a file moved and cut is checked against what it was', () => {
+    const methods = ['load', 'save', 'remove', 'count', 'clear'].flatMap((name) => [`  async ${name}(id: string): Promise<number> {`, `    return this.db.${name}("users", id);`, '  }', '']);
+    const moved = committedRepo({ 'src/store.ts': ['export class UserStore {', '  constructor(private readonly db: Db) {}', '', ...methods, '}', ''].join('\n') });
+    try {
+      git(moved, 'mv', 'src/store.ts', 'src/userStore.ts');
+      const cut = ['export class UserStore {', '  constructor(private readonly db: Db) {}', '', ...methods.slice(0, 12), '  // ... (other methods unchanged)', '}', ''];
+      writeFileSync(path.join(moved, 'src/userStore.ts'), cut.join('\n'));
+      const { code, stdout } = cli(moved, 'check', '--base', 'HEAD', '--format', 'github');
+      assert.equal(code, 1, stdout);
+      assert.match(stdout, /^::error file=src\/userStore\.ts,line=16,endLine=16,title=Plumbline placeholder-dropped::.*`count`, `clear`/m);
+    } finally {
+      rmSync(moved, { recursive: true, force: true });
     }
   });
 
