@@ -31,6 +31,37 @@ const common = {
 // ws loads these native speed-ups only if they are installed; it works without them.
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['bufferutil', 'utf-8-validate'] };
 
+/** @type {esbuild.BuildOptions} */
+const cli = {
+  ...node,
+  outdir: 'dist/cli',
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunk-[hash]',
+  // Bundled CommonJS dependencies still `require` Node's modules, and the engine finds its
+  // assets (dist/tree-sitter, dist/sql-wasm.wasm) through __dirname: both as in the CJS
+  // bundles, with __dirname the dist folder the chunks' folder sits in.
+  banner: {
+    js: [
+      "import { createRequire as __plumblineRequire } from 'node:module';",
+      "import { fileURLToPath as __plumblinePath } from 'node:url';",
+      'const require = __plumblineRequire(import.meta.url);',
+      'const __filename = __plumblinePath(import.meta.url);',
+      "const __dirname = __plumblinePath(new URL('..', import.meta.url));",
+    ].join('\n'),
+  },
+};
+
+/** Imports of modules built as bundles of their own (source path → built file beside the importer). */
+function builtApart(paths) {
+  return {
+    name: 'built-apart',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => (paths[args.path] ? { path: paths[args.path], external: true } : undefined));
+    },
+  };
+}
+
 const testEntries = (await readdir('test/vscode/suite'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => path.join('test/vscode/suite', f));
@@ -38,27 +69,11 @@ const testEntries = (await readdir('test/vscode/suite'))
 const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist', external: [...node.external, 'vscode'] },
   { ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
-  {
-    ...node,
-    entryPoints: { main: 'engine/cli/bin.ts' },
-    outdir: 'dist/cli',
-    format: 'esm',
-    splitting: true,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunk-[hash]',
-    // Bundled CommonJS dependencies still `require` Node's modules, and the engine finds its
-    // assets (dist/tree-sitter, dist/sql-wasm.wasm) through __dirname: both as in the CJS
-    // bundles, with __dirname the dist folder the chunks' folder sits in.
-    banner: {
-      js: [
-        "import { createRequire as __plumblineRequire } from 'node:module';",
-        "import { fileURLToPath as __plumblinePath } from 'node:url';",
-        'const require = __plumblineRequire(import.meta.url);',
-        "const __filename = __plumblinePath(import.meta.url);",
-        "const __dirname = __plumblinePath(new URL('..', import.meta.url));",
-      ].join('\n'),
-    },
-  },
+  // The CLI: ES modules split per command. `plumbline hook` is a bundle of its own: it runs on
+  // every edit an agent makes, and in the shared chunks it would load zod's full API, which the
+  // rest of the CLI uses; its hub report is one more bundle, loaded only when a hub runs.
+  { ...cli, entryPoints: { main: 'engine/cli/bin.ts', 'hub-report': 'engine/hub/reportEdits.ts' }, splitting: true, plugins: [builtApart({ './hook.js': './hook.mjs' })] },
+  { ...cli, entryPoints: { hook: 'engine/cli/hook.ts' }, plugins: [builtApart({ '../hub/reportEdits.js': './hub-report.mjs' })] },
   {
     ...common,
     platform: 'browser',

@@ -8,3 +8,8 @@ import path from 'node:path';
 export function plumblineHome(): string {
   return path.join(os.homedir(), '.plumbline');
 }
+
+/** The hubs' lock files (SPEC §6): one per running hub, `<port>.lock`. */
+export function hubLockDir(): string {
+  return path.join(plumblineHome(), 'hub');
+}

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CliError, UsageError, type Command, type CommandContext } from './command';
+import { UsageError, type Command, type CommandContext } from './command';
 import { commands } from './commands';
 import { version } from '../version';
 
@@ -16,15 +16,16 @@ export async function main(
   try {
     return await runCli(argv, io);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`plumbline: ${err.message} (see plumbline --help)\n`);
+    // By name, not instanceof: a command built as a bundle of its own (hook) has its own copy of the classes.
+    const [name, message] = err instanceof Error ? [err.name, err.message] : ['', String(err)];
+    if (name === 'UsageError') {
+      io.stderr.write(`plumbline: ${message} (see plumbline --help)\n`);
       return 2;
     }
-    if (err instanceof CliError) {
-      io.stderr.write(`plumbline: ${err.message}\n`);
+    if (name === 'CliError') {
+      io.stderr.write(`plumbline: ${message}\n`);
       return 1;
     }
-    const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`plumbline: internal error: ${message.split('\n')[0]}\n`);
     return 1;
   }

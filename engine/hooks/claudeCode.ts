@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { firstIssue, readToolCall, replaceInTurn, replaceText, type EditOf, type Harness } from './harness';
 
 /**
@@ -9,11 +9,11 @@ import { firstIssue, readToolCall, replaceInTurn, replaceText, type EditOf, type
  * code 2 blocks the call; stderr is what Claude reads. A `Stop` answered with `decision:
  * "block"` keeps Claude going, with the `reason` as what to do.
  */
-const Edit = z.object({ old_string: z.string(), new_string: z.string(), replace_all: z.boolean().optional() });
+const Edit = z.object({ old_string: z.string(), new_string: z.string(), replace_all: z.optional(z.boolean()) });
 const inputs = {
   Write: z.object({ file_path: z.string(), content: z.string() }),
-  Edit: Edit.extend({ file_path: z.string() }),
-  MultiEdit: z.object({ file_path: z.string(), edits: z.array(Edit).min(1) }),
+  Edit: z.extend(Edit, { file_path: z.string() }),
+  MultiEdit: z.object({ file_path: z.string(), edits: z.array(Edit).check(z.minLength(1)) }),
 };
 
 export const claudeCode: Harness = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { firstIssue, replaceInTurn, rootHolding, type Harness } from './harness';
 
 /**
@@ -11,8 +11,8 @@ import { firstIssue, replaceInTurn, rootHolding, type Harness } from './harness'
  */
 const Payload = z.object({
   hookName: z.string(),
-  workspaceRoots: z.tuple([z.string()]).rest(z.string()),
-  preToolUse: z.object({ toolName: z.string(), parameters: z.record(z.string(), z.unknown()) }).optional(),
+  workspaceRoots: z.tuple([z.string()], z.string()),
+  preToolUse: z.optional(z.object({ toolName: z.string(), parameters: z.record(z.string(), z.unknown()) })),
 });
 const WriteToFile = z.object({ path: z.string(), content: z.string() });
 const ReplaceInFile = z.object({ path: z.string(), diff: z.string() });

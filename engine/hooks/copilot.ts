@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parsePatch } from './codex';
 import { firstIssue, replaceInTurn, replaceText, type Harness, type HookRequest } from './harness';
 
@@ -49,12 +49,12 @@ export const copilot: Harness = {
 const tools = {
   createFile: z.object({ filePath: z.string(), content: z.string() }),
   replace: Replacement,
-  multiReplace: z.object({ replacements: z.array(Replacement).min(1) }),
+  multiReplace: z.object({ replacements: z.array(Replacement).check(z.minLength(1)) }),
   patch: z.object({ input: z.string() }),
 };
 
 function vsCodeTool(cwd: string, tool: string, input: unknown): HookRequest {
-  const bad = (error: z.ZodError): HookRequest => ({ kind: 'unreadable', why: `${tool}: ${firstIssue(error)}` });
+  const bad = (error: z.core.$ZodError): HookRequest => ({ kind: 'unreadable', why: `${tool}: ${firstIssue(error)}` });
   switch (tool) {
     case 'create_file':
     case 'createFile': {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { firstIssue, replaceText, rootHolding, type Harness } from './harness';
 
 /**
@@ -10,9 +10,9 @@ import { firstIssue, replaceText, rootHolding, type Harness } from './harness';
  * back with a `followup_message` while the conversation's files still have findings; only after
  * a turn that completed, not one the person aborted or that failed.
  */
-const Roots = z.tuple([z.string()]).rest(z.string());
-const Payload = z.object({ hook_event_name: z.string(), conversation_id: z.string().optional(), workspace_roots: Roots });
-const AfterFileEdit = z.object({ file_path: z.string(), edits: z.array(z.object({ old_string: z.string(), new_string: z.string() })).min(1) });
+const Roots = z.tuple([z.string()], z.string());
+const Payload = z.object({ hook_event_name: z.string(), conversation_id: z.optional(z.string()), workspace_roots: Roots });
+const AfterFileEdit = z.object({ file_path: z.string(), edits: z.array(z.object({ old_string: z.string(), new_string: z.string() })).check(z.minLength(1)) });
 const Stop = z.object({ status: z.string() });
 
 export const cursor: Harness = {

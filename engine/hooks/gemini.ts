@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { firstIssue, readToolCall, replaceText, type Harness } from './harness';
 
 /**
@@ -9,7 +9,7 @@ import { firstIssue, readToolCall, replaceText, type Harness } from './harness';
  * `decision: "deny"` rejects the turn's answer and sends the `reason` back as a new prompt.
  */
 const WriteFile = z.object({ file_path: z.string(), content: z.string() });
-const Replace = z.object({ file_path: z.string(), old_string: z.string(), new_string: z.string(), expected_replacements: z.number().int().positive().optional() });
+const Replace = z.object({ file_path: z.string(), old_string: z.string(), new_string: z.string(), expected_replacements: z.optional(z.int().check(z.positive())) });
 
 export const gemini: Harness = {
   name: 'gemini',

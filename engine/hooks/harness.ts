@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { z } from 'zod';
+// zod's functional build: a hook runs on every edit an agent makes, and loading zod's full API
+// would cost it more than all the rest of the call (bench/hooks.bench.ts).
+import * as z from 'zod/mini';
 
 /**
  * One agent harness's hooks (Claude Code, Gemini CLI, …): how its pre-edit hook payload names
@@ -59,16 +61,16 @@ export function replaceText(text: string, oldString: string, newString: string, 
 }
 
 /** The first thing wrong in a payload, as `path: message` (`root` for the payload itself). */
-export function firstIssue(error: z.ZodError): string {
+export function firstIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   return `${issue?.path.join('.') || 'root'}: ${issue?.message}`;
 }
 
 /** What every hook of Claude Code, Codex, Gemini CLI and Kiro sends: where it runs, which event, in which session. */
-export const HookPayload = z.object({ cwd: z.string(), hook_event_name: z.string(), session_id: z.string().optional() });
+export const HookPayload = z.object({ cwd: z.string(), hook_event_name: z.string(), session_id: z.optional(z.string()) });
 
 /** The payload those harnesses send a tool hook: which tool, with what. */
-export const ToolCallPayload = HookPayload.extend({ tool_name: z.string(), tool_input: z.record(z.string(), z.unknown()) });
+export const ToolCallPayload = z.extend(HookPayload, { tool_name: z.string(), tool_input: z.record(z.string(), z.unknown()) });
 export type ToolCall = z.infer<typeof ToolCallPayload>;
 
 /**

@@ -1,16 +1,8 @@
-import { realpath } from 'node:fs/promises';
-import { portVariable, ReportEdit } from '../protocol/hub';
-import { findLock, NoHubError } from '../hub/lockFile';
+import { readdir, realpath } from 'node:fs/promises';
+import { hubLockDir } from '../home';
+import type { ReportedEdit } from '../hub/reportEdits';
 
-/** A hook must not hold the agent up for a hub that does not answer. */
-const HUB_WAIT_MS = 3000;
-
-export interface ReportedEdit {
-  /** Absolute path of the file. */
-  file: string;
-  before: string | null;
-  after: string;
-}
+export type { ReportedEdit } from '../hub/reportEdits';
 
 /**
  * Tells the Plumbline hub serving the workspace (a VS Code window, or `plumbline hub serve`)
@@ -20,36 +12,17 @@ export interface ReportedEdit {
  */
 export async function reportToHub(agent: string, cwd: string, edits: readonly ReportedEdit[]): Promise<string | undefined> {
   if (!edits.length) return undefined;
-  const envPort = Number(process.env[portVariable]);
-  // The hub knows its folders by their real paths.
-  cwd = await realpath(cwd).catch(() => cwd);
+  // Most hook calls have no hub to talk to. A running hub always has a lock file: without one,
+  // the hub's code (ws, and zod's full API for its protocol) is never loaded.
+  if (!(await readdir(hubLockDir()).catch(() => [] as string[])).some((name) => name.endsWith('.lock'))) return undefined;
   try {
-    await findLock({ cwd, port: Number.isInteger(envPort) && envPort > 0 ? envPort : undefined });
-  } catch (err) {
-    if (err instanceof NoHubError) return undefined;
-    throw err;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${HUB_WAIT_MS / 1000} s`)), HUB_WAIT_MS);
-  });
-  try {
-    // Loaded only here: most hook calls have no hub to talk to and should not pay for ws.
-    const { HubClient } = await import('../hub/client.js');
-    const work = (async () => {
-      const client = await HubClient.connect({ name: agentName(agent), cwd, timeoutMs: HUB_WAIT_MS });
-      try {
-        for (const edit of edits) await client.request(ReportEdit, { path: edit.file, before: edit.before, after: edit.after });
-      } finally {
-        await client.close();
-      }
-    })();
-    await Promise.race([work, timeout]);
+    // Its own bundle in the built CLI (esbuild.mjs): the hook's stays small.
+    const { reportEdits } = await import('../hub/reportEdits.js');
+    // The hub knows its folders by their real paths.
+    await reportEdits(agentName(agent), await realpath(cwd).catch(() => cwd), edits);
     return undefined;
   } catch (err) {
     return `the edit was not reported to the Plumbline hub: ${(err as Error).message}`;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

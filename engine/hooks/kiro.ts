@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { firstIssue, readToolCall, replaceText, type Harness } from './harness';
 
 /**
@@ -11,7 +11,7 @@ import { firstIssue, readToolCall, replaceText, type Harness } from './harness';
 const FsWrite = z.discriminatedUnion('command', [
   z.object({ command: z.literal('create'), path: z.string(), file_text: z.string() }),
   z.object({ command: z.literal('str_replace'), path: z.string(), old_str: z.string(), new_str: z.string() }),
-  z.object({ command: z.literal('insert'), path: z.string(), insert_line: z.number().int().min(0), new_str: z.string() }),
+  z.object({ command: z.literal('insert'), path: z.string(), insert_line: z.int().check(z.nonnegative()), new_str: z.string() }),
   z.object({ command: z.literal('append'), path: z.string(), new_str: z.string() }),
 ]);
 

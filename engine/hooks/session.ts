@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { writeFileAtomic } from '../fs';
 import { plumblineHome } from '../home';
 
 /** A session nobody has heard from in this long is forgotten. */
 const FORGET_AFTER_MS = 7 * 24 * 3600_000;
 
-const Baseline = z.object({ file: z.string(), before: z.string().nullable() });
+const Baseline = z.object({ file: z.string(), before: z.nullable(z.string()) });
 export type Baseline = z.infer<typeof Baseline>;
 
 /**

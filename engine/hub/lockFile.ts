@@ -4,7 +4,7 @@ import path from 'node:path';
 import { isProcessRunning } from '../processes';
 import { LockFile } from '../protocol/hub';
 import { writeFileAtomic } from '../fs';
-import { plumblineHome } from '../home';
+import { hubLockDir } from '../home';
 
 /**
  * The hub's lock files (SPEC §6): `~/.plumbline/hub/<port>.lock`, JSON `{pid, port, token,
@@ -13,7 +13,7 @@ import { plumblineHome } from '../home';
  * are removed by the next hub that starts. A client finds its hub here, with the token.
  */
 export function defaultLockDir(): string {
-  return path.join(plumblineHome(), 'hub');
+  return hubLockDir();
 }
 
 export function lockPath(dir: string, port: number): string {
