@@ -1,8 +1,7 @@
 import type { Command } from './command';
 import { version } from '../version';
-import { checkCommand, checkEditCommand } from './guard';
 import { hooksCommand } from './hooks';
-import { plansCommand } from './plans';
+import { formatOptions, formatUsage } from './report';
 
 /**
  * Every `plumbline` command, in the order `--help` lists them: its name, help and options here,
@@ -14,9 +13,33 @@ import { plansCommand } from './plans';
 export const hookHarnesses = ['claude-code', 'cline', 'codex', 'copilot', 'cursor', 'gemini', 'kiro'] as const;
 
 export const commands: readonly Command[] = [
-  plansCommand,
-  checkEditCommand,
-  checkCommand,
+  {
+    name: 'plans',
+    summary: 'read plan files; set a task status, toggle a checkbox, or pick the next task',
+    usage: [
+      'plans [paths...] [--json] [--check]      list plans, tasks and problems (--check: exit 1 on problems)',
+      `       plans [paths...] --check ${formatUsage}   problems as GitHub annotations or SARIF 2.1.0`,
+      '       plans set-status FILE ID STATUS [--date YYYY-MM-DD] [--json]',
+      '       plans toggle FILE LINE [--json]',
+      '       plans next [paths...] [--json]          the highest-priority task that is ready; exit 1 when none is',
+    ].join('\n'),
+    options: { ...formatOptions, check: { type: 'boolean' }, date: { type: 'string' } },
+    run: async (ctx) => (await import('./plans.js')).plans(ctx),
+  },
+  {
+    name: 'check-edit',
+    summary: 'check one edit (the file before and after it) for placeholder drops, stubs and broken syntax; exit 1 on findings',
+    usage: 'check-edit --before FILE --after FILE [--language ID] [--json]',
+    options: { before: { type: 'string' }, after: { type: 'string' }, language: { type: 'string' }, json: { type: 'boolean' } },
+    run: async (ctx) => (await import('./guard.js')).checkEdit(ctx),
+  },
+  {
+    name: 'check',
+    summary: 'check every file changed since a git revision (default HEAD) the way the guard checks agent edits; exit 1 on findings',
+    usage: `check [--base REV] [--json] ${formatUsage}   github: annotations on the changed lines; sarif: SARIF 2.1.0`,
+    options: { base: { type: 'string' }, ...formatOptions },
+    run: async (ctx) => (await import('./guard.js')).check(ctx),
+  },
   {
     name: 'hook',
     summary: "check an agent's edit (and, at the end of its turn, its session's work) from its harness's hooks; refuses a drop in the harness's own form",

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Guard, knownLanguage, languageOfFile, violationJson, type Violation, type ViolationKind } from '../guard';
 import { severityOf } from '../guard/model';
-import { CliError, UsageError, type Command } from './command';
-import { formatOptions, formatUsage, humanLine, outputFormat, render, type Annotation, type Rule } from './report';
+import { CliError, UsageError, type CommandContext } from './command';
+import { humanLine, outputFormat, render, type Annotation, type Rule } from './report';
 
 const run = promisify(execFile);
 
@@ -57,28 +57,22 @@ function languageOption(name: string) {
 }
 
 /** `plumbline check-edit --before A --after B [--language L]`: guard one edit (SPEC §7). */
-export const checkEditCommand: Command = {
-  name: 'check-edit',
-  summary: 'check one edit (the file before and after it) for placeholder drops, stubs and broken syntax; exit 1 on findings',
-  usage: 'check-edit --before FILE --after FILE [--language ID] [--json]',
-  options: { before: { type: 'string' }, after: { type: 'string' }, language: { type: 'string' }, json: { type: 'boolean' } },
-  async run(ctx) {
-    const beforeFile = ctx.values.before as string | undefined;
-    const afterFile = ctx.values.after as string | undefined;
-    if (!beforeFile || !afterFile) throw new UsageError('check-edit needs --before FILE and --after FILE');
-    if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
-    const [before, after] = await Promise.all([
-      readText(path.resolve(ctx.cwd, beforeFile), '--before'),
-      readText(path.resolve(ctx.cwd, afterFile), '--after'),
-    ]);
-    const language = ctx.values.language ? languageOption(ctx.values.language as string) : languageOfFile(afterFile);
-    const violations = await new Guard().checkEdit(before, after, language);
-    if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ violations: violations.map(violationJson) })}\n`);
-    else if (violations.length) ctx.stdout.write(violations.map((v) => `${humanLine(annotation(afterFile, v))}\n`).join(''));
-    else ctx.stdout.write('no violations\n');
-    return violations.length ? 1 : 0;
-  },
-};
+export async function checkEdit(ctx: CommandContext): Promise<number> {
+  const beforeFile = ctx.values.before as string | undefined;
+  const afterFile = ctx.values.after as string | undefined;
+  if (!beforeFile || !afterFile) throw new UsageError('check-edit needs --before FILE and --after FILE');
+  if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
+  const [before, after] = await Promise.all([
+    readText(path.resolve(ctx.cwd, beforeFile), '--before'),
+    readText(path.resolve(ctx.cwd, afterFile), '--after'),
+  ]);
+  const language = ctx.values.language ? languageOption(ctx.values.language as string) : languageOfFile(afterFile);
+  const violations = await new Guard().checkEdit(before, after, language);
+  if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ violations: violations.map(violationJson) })}\n`);
+  else if (violations.length) ctx.stdout.write(violations.map((v) => `${humanLine(annotation(afterFile, v))}\n`).join(''));
+  else ctx.stdout.write('no violations\n');
+  return violations.length ? 1 : 0;
+}
 
 /**
  * The files of `git diff --name-status -z`, each with its path in the base: a file an agent
@@ -97,49 +91,43 @@ function changedSince(nameStatus: string): Map<string, string> {
 }
 
 /** `plumbline check [--base REV]`: guard every file changed since a git revision (CI mode). */
-export const checkCommand: Command = {
-  name: 'check',
-  summary: 'check every file changed since a git revision (default HEAD) the way the guard checks agent edits; exit 1 on findings',
-  usage: `check [--base REV] [--json] ${formatUsage}   github: annotations on the changed lines; sarif: SARIF 2.1.0`,
-  options: { base: { type: 'string' }, ...formatOptions },
-  async run(ctx) {
-    if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
-    const format = outputFormat(ctx.values);
-    const base = (ctx.values.base as string | undefined) ?? 'HEAD';
-    const git = async (...args: string[]) => {
-      try {
-        return (await run('git', args, { cwd: ctx.cwd, maxBuffer: 256 * 1024 * 1024, timeout: 60_000 })).stdout;
-      } catch (err) {
-        const stderr = (err as { stderr?: string }).stderr?.trim().split('\n')[0];
-        throw new CliError(`git ${args[0]} failed: ${stderr || String(err)}`);
-      }
-    };
-    const root = (await git('rev-parse', '--show-toplevel')).trim();
-    await git('rev-parse', '--verify', '--quiet', `${base}^{commit}`).catch(() => {
-      throw new CliError(`unknown revision "${base}": not a commit, branch or tag of this repository`);
-    });
-    // Paths relative to the root (git diff's default), and untracked files too: agents create files.
-    const basePaths = changedSince(await git('diff', '--name-status', '-M', '--diff-filter=AMR', '-z', base, '--'));
-    const untracked = (await git('-C', root, 'ls-files', '--others', '--exclude-standard', '-z')).split('\0').filter(Boolean);
-    for (const file of untracked) if (!basePaths.has(file)) basePaths.set(file, file);
-    const changed = [...basePaths.keys()].sort();
-    const guard = new Guard();
-    const files: { file: string; violations: Violation[] }[] = [];
-    for (const file of changed) {
-      const after = await readRegularFile(path.join(root, file)).then((b) => b.toString('utf8'), () => undefined);
-      if (after === undefined) continue; // deleted in the working tree since
-      const before = await git('show', `${base}:${basePaths.get(file)}`).catch(() => '');
-      const violations = await guard.checkEdit(before, after, languageOfFile(file));
-      files.push({ file, violations });
+export async function check(ctx: CommandContext): Promise<number> {
+  if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
+  const format = outputFormat(ctx.values);
+  const base = (ctx.values.base as string | undefined) ?? 'HEAD';
+  const git = async (...args: string[]) => {
+    try {
+      return (await run('git', args, { cwd: ctx.cwd, maxBuffer: 256 * 1024 * 1024, timeout: 60_000 })).stdout;
+    } catch (err) {
+      const stderr = (err as { stderr?: string }).stderr?.trim().split('\n')[0];
+      throw new CliError(`git ${args[0]} failed: ${stderr || String(err)}`);
     }
-    const found = files.filter((f) => f.violations.length);
-    if (format === 'json') {
-      ctx.stdout.write(`${JSON.stringify({ files: files.map((f) => ({ file: f.file, violations: f.violations.map(violationJson) })) })}\n`);
-    } else {
-      const annotations = found.flatMap((f) => f.violations.map((v) => annotation(f.file, v)));
-      const summary = `${files.length} file(s) checked against ${base}, ${found.length} with findings`;
-      ctx.stdout.write(render(format, { annotations, rules: guardRules, summary }));
-    }
-    return found.length ? 1 : 0;
-  },
-};
+  };
+  const root = (await git('rev-parse', '--show-toplevel')).trim();
+  await git('rev-parse', '--verify', '--quiet', `${base}^{commit}`).catch(() => {
+    throw new CliError(`unknown revision "${base}": not a commit, branch or tag of this repository`);
+  });
+  // Paths relative to the root (git diff's default), and untracked files too: agents create files.
+  const basePaths = changedSince(await git('diff', '--name-status', '-M', '--diff-filter=AMR', '-z', base, '--'));
+  const untracked = (await git('-C', root, 'ls-files', '--others', '--exclude-standard', '-z')).split('\0').filter(Boolean);
+  for (const file of untracked) if (!basePaths.has(file)) basePaths.set(file, file);
+  const changed = [...basePaths.keys()].sort();
+  const guard = new Guard();
+  const files: { file: string; violations: Violation[] }[] = [];
+  for (const file of changed) {
+    const after = await readRegularFile(path.join(root, file)).then((b) => b.toString('utf8'), () => undefined);
+    if (after === undefined) continue; // deleted in the working tree since
+    const before = await git('show', `${base}:${basePaths.get(file)}`).catch(() => '');
+    const violations = await guard.checkEdit(before, after, languageOfFile(file));
+    files.push({ file, violations });
+  }
+  const found = files.filter((f) => f.violations.length);
+  if (format === 'json') {
+    ctx.stdout.write(`${JSON.stringify({ files: files.map((f) => ({ file: f.file, violations: f.violations.map(violationJson) })) })}\n`);
+  } else {
+    const annotations = found.flatMap((f) => f.violations.map((v) => annotation(f.file, v)));
+    const summary = `${files.length} file(s) checked against ${base}, ${found.length} with findings`;
+    ctx.stdout.write(render(format, { annotations, rules: guardRules, summary }));
+  }
+  return found.length ? 1 : 0;
+}

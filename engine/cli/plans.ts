@@ -14,35 +14,23 @@ import {
   type ProblemCode,
   type Status,
 } from '../plans';
-import { CliError, UsageError, type Command, type CommandContext } from './command';
-import { formatOptions, formatUsage, outputFormat, render, type Annotation, type Rule, type Severity } from './report';
+import { CliError, UsageError, type CommandContext } from './command';
+import { outputFormat, render, type Annotation, type Rule, type Severity } from './report';
 
 /** `plumbline plans ...`: list, set-status, toggle, next (SPEC §7). */
-export const plansCommand: Command = {
-  name: 'plans',
-  summary: 'read plan files; set a task status, toggle a checkbox, or pick the next task',
-  usage: [
-    'plans [paths...] [--json] [--check]      list plans, tasks and problems (--check: exit 1 on problems)',
-    `       plans [paths...] --check ${formatUsage}   problems as GitHub annotations or SARIF 2.1.0`,
-    '       plans set-status FILE ID STATUS [--date YYYY-MM-DD] [--json]',
-    '       plans toggle FILE LINE [--json]',
-    '       plans next [paths...] [--json]          the highest-priority task that is ready; exit 1 when none is',
-  ].join('\n'),
-  options: { ...formatOptions, check: { type: 'boolean' }, date: { type: 'string' } },
-  async run(given) {
-    const format = outputFormat(given.values);
-    const [sub, ...rest] = given.positionals;
-    if (sub === 'set-status' || sub === 'toggle' || sub === 'next') {
-      if (format === 'github' || format === 'sarif') throw new UsageError(`--format ${format} is for the problems of plans (plans --check)`);
-    }
-    // The edits and `next` answer in JSON or for a person; they read `--format json` as `--json`.
-    const ctx = { ...given, values: { ...given.values, json: format === 'json' } };
-    if (sub === 'set-status') return runSetStatus(ctx, rest);
-    if (sub === 'toggle') return runToggle(ctx, rest);
-    if (sub === 'next') return runNext(ctx, rest);
-    return runList(ctx, ctx.positionals, format);
-  },
-};
+export async function plans(given: CommandContext): Promise<number> {
+  const format = outputFormat(given.values);
+  const [sub, ...rest] = given.positionals;
+  if (sub === 'set-status' || sub === 'toggle' || sub === 'next') {
+    if (format === 'github' || format === 'sarif') throw new UsageError(`--format ${format} is for the problems of plans (plans --check)`);
+  }
+  // The edits and `next` answer in JSON or for a person; they read `--format json` as `--json`.
+  const ctx = { ...given, values: { ...given.values, json: format === 'json' } };
+  if (sub === 'set-status') return runSetStatus(ctx, rest);
+  if (sub === 'toggle') return runToggle(ctx, rest);
+  if (sub === 'next') return runNext(ctx, rest);
+  return runList(ctx, ctx.positionals, format);
+}
 
 async function load(ctx: CommandContext, paths: string[]) {
   const loaded = await loadPlans(paths, ctx.cwd);
