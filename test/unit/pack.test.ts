@@ -41,6 +41,7 @@ describe('the npm package (npm pack)', function () {
     // reach these npm calls too (a cache, a registry, a prefix).
     env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE_OPTIONS'));
     env.HOME = path.join(tmp, 'home');
+    env.npm_config_update_notifier = 'false'; // it would ask the registry for npm's latest version
     const pack = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], root);
     assert.equal(pack.code, 0, pack.stderr);
     [packed] = JSON.parse(pack.stdout) as Packed[];
