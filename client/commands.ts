@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { NextTaskRequest } from '../engine/protocol/lsp';
 import { SettableStatus, type PlanSummary } from '../engine/protocol/plans';
 import type { AgentHost } from './agentHost';
+import type { AgentHooks, ConnectArgs } from './agentHooks';
 import type { Models } from './models';
 import { setTaskStatus, toggleCheckboxes } from './planEdits';
 import type { PlanStore } from './planStore';
@@ -14,6 +15,7 @@ export interface CommandContext {
   languageClient: LanguageClient;
   plans: PlanStore;
   agents: AgentHost;
+  agentHooks: AgentHooks;
   models: Models;
   openBoard(): void;
   openMissionControl(): void;
@@ -47,6 +49,7 @@ const commands: Record<string, Handler> = {
   'plumbline.stopAllAgents': (ctx) => () => ctx.agents.stopAll(),
   'plumbline.releaseAgent': (ctx) => (arg) => ctx.agents.release(arg),
   'plumbline.undoRun': (ctx) => (arg) => ctx.agents.undo(arg),
+  'plumbline.connectAgentHooks': (ctx) => (arg) => ctx.agentHooks.connect((arg ?? {}) as ConnectArgs),
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CriticalViolationNotification } from '../engine/protocol/lsp';
 import { AgentHost } from './agentHost';
+import { AgentHooks } from './agentHooks';
 import { ChatView } from './chatView';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
@@ -42,6 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
   const runs = new RunsTree();
   const agentHost = new AgentHost(context, client, models, runs, log);
   agents = agentHost;
+  const agentHooks = new AgentHooks(context.extensionPath, log);
+  void agentHooks.refreshLauncher();
   const chatView = new ChatView(context.extensionUri, models, agents, log);
   const missionControl = new MissionControl(context.extensionUri, agents, log);
   const plansView = vscode.window.createTreeView<PlanNode>('plumbline.plans', {
@@ -65,12 +68,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
       languageClient: client,
       plans,
       agents,
+      agentHooks,
       models,
       openBoard: () => board.show(),
       openMissionControl: () => missionControl.show(),
       revealPlan: (plan) => plansView.reveal({ kind: 'plan', plan }, { select: true, focus: true }),
     }),
     missionControl,
+    agentHooks,
     chatView,
     vscode.window.registerWebviewViewProvider(ChatView.id, chatView, {
       webviewOptions: { retainContextWhenHidden: false },
