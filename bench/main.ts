@@ -1,4 +1,5 @@
 import * as agent from './agent.bench';
+import * as cli from './cli.bench';
 import * as guard from './guard.bench';
 import * as hooks from './hooks.bench';
 import * as hub from './hub.bench';
@@ -26,6 +27,7 @@ const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'plans', run: plans.run },
   { name: 'guard', run: guard.run },
   { name: 'agent hooks', run: hooks.run },
+  { name: 'CLI start-up', run: cli.run },
   { name: 'trace codes and the language server', run: traceCodes.run },
   { name: 'agent engine', run: agent.run },
   { name: 'store', run: store.run },
