@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { envOr } from './config';
-import { jsonHookConfig } from './jsonHooks';
+import { jsonHookConfig, matcherGroups } from './jsonHooks';
 
 /**
  * Claude Code: `.claude/settings.json` in the project, `~/.claude/settings.json` for the user
@@ -15,10 +15,7 @@ export const claudeCodeConfig = jsonHookConfig(
     title: 'Claude Code',
     comments: false,
     skeleton: () => ({}),
-    slots: (command) => [
-      { path: ['hooks', 'PreToolUse'], entry: { matcher: 'Write|Edit|MultiEdit', hooks: [{ type: 'command', command }] } },
-      { path: ['hooks', 'Stop'], entry: { hooks: [{ type: 'command', command }] } },
-    ],
+    slots: (command) => matcherGroups(command, [{ event: 'PreToolUse', matcher: 'Write|Edit|MultiEdit' }, { event: 'Stop' }]),
   },
   {
     file: (scope, { cwd, home, env }) => path.join(scope === 'project' ? path.join(cwd, '.claude') : envOr(env, 'CLAUDE_CONFIG_DIR', path.join(home, '.claude')), 'settings.json'),

@@ -18,7 +18,7 @@ export const clineConfig: HookConfig = {
   file: (scope, { cwd, home }) => (scope === 'project' ? path.join(cwd, '.clinerules', 'hooks', 'PreToolUse') : path.join(home, 'Documents', 'Cline', 'Hooks', 'PreToolUse')),
   install(text, target) {
     if (text !== null && !isOurs(text)) throw new ConfigError("it is a PreToolUse hook script that is not Plumbline's; Plumbline does not overwrite it (call `plumbline hook cline` from it yourself)");
-    return ['#!/bin/sh', `${CLINE_MARKER} (written by \`plumbline hooks install cline\`; \`plumbline hooks uninstall cline\` deletes it)`, `exec ${target.command}`, ''].join('\n');
+    return ['#!/bin/sh', `${CLINE_MARKER} (written by \`plumbline hooks install cline\`; \`plumbline hooks uninstall cline\` deletes it)`, target.command, ''].join('\n');
   },
   uninstall: (text) => (isOurs(text) ? null : text),
   note: () => "Cline runs hook scripts once hooks are on in its settings (Enable Hooks).",

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { envOr } from './config';
-import { jsonHookConfig } from './jsonHooks';
+import { jsonHookConfig, matcherGroups } from './jsonHooks';
 
 /**
  * Codex: `hooks.json` beside each config layer, `.codex/hooks.json` in the project and
@@ -16,10 +16,7 @@ export const codexConfig = jsonHookConfig(
     title: 'Codex',
     comments: false,
     skeleton: () => ({}),
-    slots: (command) => [
-      { path: ['hooks', 'PreToolUse'], entry: { matcher: 'apply_patch', hooks: [{ type: 'command', command }] } },
-      { path: ['hooks', 'Stop'], entry: { hooks: [{ type: 'command', command }] } },
-    ],
+    slots: (command) => matcherGroups(command, [{ event: 'PreToolUse', matcher: 'apply_patch' }, { event: 'Stop' }]),
   },
   {
     file: (scope, { cwd, home, env }) => path.join(scope === 'project' ? path.join(cwd, '.codex') : envOr(env, 'CODEX_HOME', path.join(home, '.codex')), 'hooks.json'),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { envOr } from './config';
-import { jsonHookConfig } from './jsonHooks';
+import { jsonHookConfig, matcherGroups } from './jsonHooks';
 
 /**
  * Gemini CLI: `.gemini/settings.json` in the project, `~/.gemini/settings.json` for the user
@@ -16,10 +16,7 @@ export const geminiConfig = jsonHookConfig(
     title: 'Gemini CLI',
     comments: true,
     skeleton: () => ({}),
-    slots: (command) => [
-      { path: ['hooks', 'BeforeTool'], entry: { matcher: 'write_file|replace', hooks: [{ name: 'plumbline', type: 'command', command }] } },
-      { path: ['hooks', 'AfterAgent'], entry: { hooks: [{ name: 'plumbline', type: 'command', command }] } },
-    ],
+    slots: (command) => matcherGroups(command, [{ event: 'BeforeTool', matcher: 'write_file|replace' }, { event: 'AfterAgent' }], { name: 'plumbline' }),
   },
   {
     file: (scope, { cwd, home, env }) => path.join(scope === 'project' ? cwd : envOr(env, 'GEMINI_CLI_HOME', home), '.gemini', 'settings.json'),

@@ -9,7 +9,7 @@ import type { HookConfig } from './config';
 
 export { ConfigError, type HookConfig, type InstallOptions, type Places, type Scope, type Target } from './config';
 export { changeHookConfig, type HookChange } from './apply';
-export { currentTarget, launcherCommand, launcherPath, writeLauncher, type LauncherTarget } from './launcher';
+export { currentTarget, launcherCommand, launcherPath, refreshLauncher, writeLauncher, type LauncherTarget } from './launcher';
 
 /** Every harness `plumbline hooks install` configures, one module each (the same names as `plumbline hook`). */
 export const hookConfigs: readonly HookConfig[] = [claudeCodeConfig, clineConfig, codexConfig, copilotConfig, cursorConfig, geminiConfig, kiroConfig];

@@ -19,6 +19,14 @@ export interface JsonHookSpec {
   slots(command: string): Slot[];
 }
 
+/**
+ * Claude Code's shape of an event's list, which Codex and Gemini CLI share: matcher groups
+ * (`matcher` left out for events that take none), each holding command hooks.
+ */
+export function matcherGroups(command: string, events: { event: string; matcher?: string }[], hook: Record<string, unknown> = {}): Slot[] {
+  return events.map(({ event, matcher }) => ({ path: ['hooks', event], entry: { ...(matcher && { matcher }), hooks: [{ ...hook, type: 'command', command }] } }));
+}
+
 /** Keys whose strings a harness runs: the ones that tell a Plumbline entry from someone else's. */
 const COMMAND_KEYS = new Set(['command', 'bash', 'powershell', 'linux', 'osx', 'windows']);
 

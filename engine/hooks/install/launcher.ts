@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../fs';
@@ -33,14 +33,16 @@ export function launcherPath(): string {
 }
 
 /**
- * The command a hook config runs for a harness. `$HOME` rather than the home folder's path when
- * the launcher is where HOME says: every harness runs its hook commands through a shell, and a
- * project's config then works for everyone who checks it out.
+ * The command a hook config runs for a harness. Every harness runs hook commands through a
+ * shell, so it says `$HOME` rather than the home folder's path when the launcher is where HOME
+ * says, and a project's config works for everyone who checks it out. Where the launcher is
+ * missing (a teammate without Plumbline) it does nothing: a command that fails is a warning in
+ * most harnesses, but Copilot CLI denies the tool call.
  */
 export function launcherCommand(harness: string, env: NodeJS.ProcessEnv = process.env): string {
-  const launcher = launcherPath();
-  const viaHome = env.HOME && launcher === path.join(env.HOME, '.plumbline', 'bin', 'plumbline');
-  return `${viaHome ? '"$HOME/.plumbline/bin/plumbline"' : shellQuote(launcher)} hook ${harness}`;
+  const file = launcherPath();
+  const launcher = env.HOME && file === path.join(env.HOME, '.plumbline', 'bin', 'plumbline') ? '"$HOME/.plumbline/bin/plumbline"' : shellQuote(file);
+  return `if [ -x ${launcher} ]; then ${launcher} hook ${harness}; fi`;
 }
 
 export function launcherScript(target: LauncherTarget): string {
@@ -76,6 +78,26 @@ export async function writeLauncher(target: LauncherTarget): Promise<{ file: str
   return { file, changed: now !== script };
 }
 
+/**
+ * Points the launcher at `target` when it exists but the CLI it runs (or the Node that runs it)
+ * is gone (Plumbline moved: an extension update, an npm reinstall elsewhere). A launcher that
+ * works, or none at all, is left alone: the extension never writes into the home folder unasked.
+ * True when rewritten.
+ */
+export async function refreshLauncher(target: LauncherTarget): Promise<boolean> {
+  const script = await readFile(launcherPath(), 'utf8').catch(() => null);
+  if (script === null) return false;
+  const [node, cli] = ['node', 'cli'].map((name) => new RegExp(`^${name}=(.*)$`, 'm').exec(script)?.[1]);
+  if (node !== undefined && cli !== undefined && existsSync(shellUnquote(node)) && existsSync(shellUnquote(cli))) return false;
+  await writeLauncher(target);
+  return true;
+}
+
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The word `shellQuote` wrote. */
+function shellUnquote(word: string): string {
+  return word.startsWith("'") ? word.slice(1, -1).replace(/'\\''/g, "'") : word;
 }
