@@ -1,6 +1,5 @@
 import type { Command } from './command';
 import { version } from '../version';
-import { hooksCommand } from './hooks';
 import { formatOptions, formatUsage } from './report';
 
 /**
@@ -9,7 +8,7 @@ import { formatOptions, formatUsage } from './report';
  * edit pays it) loads just what it needs and not the whole engine.
  */
 
-/** The harnesses `plumbline hook` answers, as its help lists them (a unit test holds this to engine/hooks). */
+/** The harnesses `plumbline hook` and `hooks` know, as their help lists them (a unit test holds this to engine/hooks). */
 export const hookHarnesses = ['claude-code', 'cline', 'codex', 'copilot', 'cursor', 'gemini', 'kiro'] as const;
 
 export const commands: readonly Command[] = [
@@ -47,7 +46,13 @@ export const commands: readonly Command[] = [
     options: {},
     run: async (ctx) => (await import('./hook.js')).hook(ctx),
   },
-  hooksCommand,
+  {
+    name: 'hooks',
+    summary: "connect an agent harness: add Plumbline's hook to its config file (merged, once), or take it out",
+    usage: `hooks install|uninstall <${hookHarnesses.join('|')}> [--project|--user] [--agent NAME (kiro)] [--json]`,
+    options: { project: { type: 'boolean' }, user: { type: 'boolean' }, agent: { type: 'string' }, json: { type: 'boolean' } },
+    run: async (ctx) => (await import('./hooks.js')).hooks(ctx),
+  },
   {
     name: 'trace-codes',
     summary: 'find trace code sites, look a code or log line up, pick a fresh code, keep the registry',

@@ -1,23 +1,14 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { HookChange, HookConfig, Scope } from '../hooks/install';
-import { CliError, UsageError, type Command, type CommandContext } from './command';
+import { changeHookConfig, ConfigError, currentTarget, hookConfigNamed, hookConfigs, launcherCommand, writeLauncher, type HookChange, type HookConfig, type Scope } from '../hooks/install';
+import { CliError, UsageError, type CommandContext } from './command';
 
 /**
  * `plumbline hooks install|uninstall <harness>`: writes the harness's hook config (merged into
  * what is there, once) or takes Plumbline's hook out of it, and on install (re)writes the
  * launcher the config runs (engine/hooks/install). Its code loads only when it runs.
  */
-export const hooksCommand: Command = {
-  name: 'hooks',
-  summary: "connect an agent harness: add Plumbline's hook to its config file (merged, once), or take it out",
-  usage: 'hooks install|uninstall <claude-code|cline|codex|copilot|cursor|gemini|kiro> [--project|--user] [--agent NAME (kiro)] [--json]',
-  options: { project: { type: 'boolean' }, user: { type: 'boolean' }, agent: { type: 'string' }, json: { type: 'boolean' } },
-  run: (ctx) => hooks(ctx),
-};
-
-async function hooks(ctx: CommandContext): Promise<number> {
-  const { changeHookConfig, ConfigError, currentTarget, hookConfigNamed, hookConfigs, launcherCommand, writeLauncher } = await import('../hooks/install/index.js');
+export async function hooks(ctx: CommandContext): Promise<number> {
   const names = hookConfigs.map((c) => c.harness).join(', ');
   /** A config Plumbline cannot change: one line naming the file (and line), exit 1. */
   const refuse = (err: unknown, file: string | undefined): never => {

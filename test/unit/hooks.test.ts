@@ -5,6 +5,7 @@ import path from 'node:path';
 import { storeClass } from '../fixtures/storeClass';
 import { hookHarnesses } from '../../engine/cli/commands';
 import { harnesses } from '../../engine/hooks';
+import { hookConfigs } from '../../engine/hooks/install';
 import { dropped, loadAndDelete, runHook } from './runHook';
 
 /**
@@ -274,8 +275,9 @@ describe('plumbline hook', () => {
     });
   });
 
-  it('lists in its help exactly the harnesses it has a module for (the help is known without loading them)', () => {
+  it('lists in its help exactly the harnesses it has a module for, each with an install module (the help is known without loading them)', () => {
     assert.deepEqual([...hookHarnesses], harnesses.map((h) => h.name).sort());
+    assert.deepEqual([...hookHarnesses], hookConfigs.map((c) => c.harness).sort(), '`hooks install` configures the same harnesses');
   });
 
   it('refuses an unknown harness as a usage error', () => {
