@@ -119,6 +119,7 @@ async function stop(harness: Harness, root: string, session: HookSession, guard:
   if (!harness.keepGoing) return { exitCode: 0 };
   const open: string[] = [];
   for (const { file, before } of await session.baselines()) {
+    if (!isWithin(root, file) || !(await resolvesWithin(file, [root]))) continue; // only ever the workspace's files
     const now = await readRegularFile(file).then((b) => decodeText(b), () => undefined);
     if (!now?.exact || now.text === before) continue; // deleted, not UTF-8 any more, or back as it was
     const violations = await serious(guard, before, now.text, file);
