@@ -33,7 +33,7 @@ export const defaultLimits: RunLimits = { maxSteps: 50, maxTokens: 2_000_000, ma
 export interface RunHost {
   workspace: Workspace;
   plans: PlanAccess;
-  guard(relativePath: string, before: string, after: string): Promise<Violation[]>;
+  guard(relativePath: string, before: string, after: string, language?: string): Promise<Violation[]>;
   approve(request: ApprovalRequest): Promise<boolean>;
   ask(question: string): Promise<string>;
   exec(command: string, cwd: string, timeoutMs: number, signal: AbortSignal): Promise<{ exitCode: number | null; output: string; timedOut: boolean }>;
@@ -269,8 +269,8 @@ export class AgentRun {
     return {
       workspace: host.workspace,
       plans: host.plans,
-      guard: async (file, before, after) => {
-        const violations = await withTimeout(host.guard(file, before, after), 30_000, 'the guard', signal);
+      guard: async (file, before, after, language) => {
+        const violations = await withTimeout(host.guard(file, before, after, language), 30_000, 'the guard', signal);
         this.emit('guard', { file, violations });
         return violations;
       },

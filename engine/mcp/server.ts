@@ -1,24 +1,21 @@
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { filePlanAccess, type PlanAccess } from '../agent/plans';
-import { getTaskTool, listPlansTool, nextTaskTool, setTaskStatusTool, toggleDeliverableTool } from '../agent/tools/plan';
-import { executeTool, type Tool, type ToolContext } from '../agent/tools/tool';
+import { checkEditMaxLanguageChars, checkEditMaxPathChars, checkEditMaxTextChars, checkEditTool, executeTool, readOnlyTools, servedToolContext, servedTools } from '../agent/tools';
+import { setTaskStatusTool } from '../agent/tools/plan';
 import { Workspace } from '../agent/workspace';
-import { readRegularFile } from '../fs';
-import { Guard, knownLanguage, languageOfFile, violationJson } from '../guard';
+import { Guard, knownLanguage, languageOfFile } from '../guard';
 import { ViolationJson } from '../protocol/violations';
 import { version } from '../version';
+
+export { checkEditMaxLanguageChars, checkEditMaxPathChars, checkEditMaxTextChars } from '../agent/tools';
 
 export interface McpServerOptions {
   /** Where the plan tools read and write plans (default: the files under the root, as the CLI does). */
   plans?: PlanAccess;
 }
-
-/** The agent's own plan tools, served as they are: same names, descriptions and argument schemas. */
-const planTools: readonly Tool[] = [listPlansTool, getTaskTool, nextTaskTool, setTaskStatusTool, toggleDeliverableTool];
-const readOnlyTools = new Set<string>([listPlansTool.name, getTaskTool.name, nextTaskTool.name]);
 
 /**
  * The largest message `plumbline mcp` reads: one line of newline-delimited JSON-RPC, without its
@@ -26,16 +23,6 @@ const readOnlyTools = new Set<string>([listPlansTool.name, getTaskTool.name, nex
  * cannot make the server hold more than this in memory for one message.
  */
 export const maxMessageBytes = 64 * 1024 * 1024;
-
-/**
- * The most characters `check_edit` takes in `after`, and in `before`. Both at this length must
- * still fit in one message, even when every character is escaped (see the check below).
- */
-export const checkEditMaxTextChars = 5_000_000;
-/** Longer than any path a file system takes (Linux's PATH_MAX is 4096). */
-export const checkEditMaxPathChars = 4096;
-/** VS Code language ids are short words; the bound only keeps the message budget finite. */
-export const checkEditMaxLanguageChars = 100;
 
 /** JSON's longest form of one UTF-16 code unit (zod counts those) is an escape such as `\u0001`. */
 const maxJsonBytesPerChar = 6;
@@ -50,35 +37,6 @@ const checkEditMaxMessageBytes =
 if (checkEditMaxMessageBytes > maxMessageBytes) {
   throw new Error(`check_edit's argument limits need ${checkEditMaxMessageBytes} bytes, over the message limit of ${maxMessageBytes}`);
 }
-
-const characters = (count: number) => `${count.toLocaleString('en-US')} characters`;
-/** zod's own message ("Too big: expected string to have <=5000000 characters") reads as a schema bug to an agent. */
-const tooLong = (max: number) => ({ error: `longer than the limit of ${characters(max)}` });
-
-const CheckEditArgs = z
-  .object({
-    path: z
-      .string()
-      .min(1)
-      .max(checkEditMaxPathChars, tooLong(checkEditMaxPathChars))
-      .describe('The file the edit is for, relative to the workspace. Picks the language; its content on disk is the default "before".'),
-    after: z
-      .string()
-      .max(checkEditMaxTextChars, tooLong(checkEditMaxTextChars))
-      .describe(`The whole content of the file after the edit, at most ${characters(checkEditMaxTextChars)}.`),
-    before: z
-      .string()
-      .max(checkEditMaxTextChars, tooLong(checkEditMaxTextChars))
-      .optional()
-      .describe(`The whole content before the edit, at most ${characters(checkEditMaxTextChars)}. Default: the file on disk (empty when it does not exist yet).`),
-    language: z
-      .string()
-      .min(1)
-      .max(checkEditMaxLanguageChars, tooLong(checkEditMaxLanguageChars))
-      .optional()
-      .describe('A VS Code language id (typescript, python, go, ...) to use instead of the one the file name gives.'),
-  })
-  .strict();
 
 const CheckEditResult = z.object({ violations: z.array(ViolationJson) });
 
@@ -103,79 +61,29 @@ export function createMcpServer(root: string, options: McpServerOptions = {}): M
     },
   );
 
-  for (const tool of planTools) {
+  const context = (signal: AbortSignal) =>
+    servedToolContext({
+      workspace,
+      plans,
+      guard: async (file, before, after, language) => guard.checkEdit(before, after, language === undefined ? languageOfFile(file) : knownLanguage(language)),
+      signal,
+      where: 'over MCP',
+    });
+  for (const tool of servedTools) {
     const annotations: ToolAnnotations = readOnlyTools.has(tool.name)
       ? { readOnlyHint: true }
       : { readOnlyHint: false, destructiveHint: false, idempotentHint: tool.name === setTaskStatusTool.name };
-    server.registerTool(tool.name, { description: tool.description, inputSchema: tool.schema, annotations }, async (args, extra) => {
+    const outputSchema = tool === checkEditTool ? CheckEditResult : undefined;
+    server.registerTool(tool.name, { description: tool.description, inputSchema: tool.schema, outputSchema, annotations }, async (args, extra) => {
       const call = { id: String(extra.requestId), name: tool.name, arguments: JSON.stringify(args ?? {}) };
-      const result = await executeTool([tool], call, toolContext(workspace, plans, extra.signal));
-      return { content: [{ type: 'text', text: result.content }], ...(result.isError ? { isError: true } : {}) };
+      const result = await executeTool(servedTools, call, context(extra.signal));
+      return {
+        content: [{ type: 'text', text: result.content }],
+        ...(result.isError ? { isError: true } : {}),
+        ...(result.structured && !result.isError ? { structuredContent: result.structured } : {}),
+      };
     });
   }
 
-  server.registerTool(
-    'check_edit',
-    {
-      description:
-        'Check an edit of a workspace file before it is written: placeholder comments standing for dropped code, ' +
-        'new stubs, broken syntax. Writes nothing. Answers the findings with 1-based lines in the new text.',
-      inputSchema: CheckEditArgs,
-      outputSchema: CheckEditResult,
-      annotations: { readOnlyHint: true },
-    },
-    async ({ path: requested, after, before, language }): Promise<CallToolResult> => {
-      try {
-        const target = await workspace.resolve(requested);
-        const old = before ?? (await currentContent(target.absolute, target.relative));
-        const found = await guard.checkEdit(old, after, language === undefined ? languageOfFile(target.relative) : knownLanguage(language));
-        const violations = found.map(violationJson);
-        const text = violations.length
-          ? violations.map((v) => `${target.relative}:${v.line}: ${v.severity}: ${v.message} (${v.kind})`).join('\n')
-          : 'no violations';
-        return { content: [{ type: 'text', text }], structuredContent: { violations } };
-      } catch (err) {
-        return { isError: true, content: [{ type: 'text', text: `check_edit failed: ${(err as Error).message}` }] };
-      }
-    },
-  );
-
   return server;
-}
-
-/**
- * What the plan tools get from the server. Plan tools use only the workspace (confinement,
- * symlinks resolved) and the plans; the rest belongs to agent runs and is not served over MCP.
- */
-function toolContext(workspace: Workspace, plans: PlanAccess, signal: AbortSignal): ToolContext {
-  const unavailable = (what: string) => () => {
-    throw new Error(`${what} is not available over MCP`);
-  };
-  return {
-    workspace,
-    plans,
-    guard: unavailable('guarding an agent write'),
-    checkpoint: unavailable('checkpointing'),
-    // Nobody can approve over MCP: a plan edit that needs approval (a protected path) is refused.
-    approve: async () => false,
-    ask: unavailable('asking the user'),
-    exec: unavailable('running commands'),
-    hasUnsavedChanges: unavailable('checking unsaved changes'),
-    // Plan edits are what an MCP client is for; they follow the workspace's protected paths.
-    autoApproveEdits: true,
-    allowedCommands: [],
-    signal,
-  };
-}
-
-/** The file's content on disk: the "before" of an edit; a file that does not exist yet is empty. */
-async function currentContent(absolute: string, relative: string): Promise<string> {
-  try {
-    return (await readRegularFile(absolute)).toString('utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return '';
-    if (code === 'EISDIR') throw new Error(`${relative} is a folder, not a file`);
-    throw new Error(`cannot read ${relative}: ${(err as Error).message}`);
-  }
 }

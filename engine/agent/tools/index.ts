@@ -22,3 +22,5 @@ export const agentTools: readonly Tool[] = [
   askUserTool,
   finishTool,
 ];
+export { checkEditMaxLanguageChars, checkEditMaxPathChars, checkEditMaxTextChars, checkEditTool } from './checkEdit';
+export { readOnlyTools, servedToolContext, servedTools, type ServedContext } from './served';

@@ -14,8 +14,8 @@ export type ApprovalRequest =
 export interface ToolContext {
   workspace: Workspace;
   plans: PlanAccess;
-  /** Guards an edit before it is kept (SPEC §2). */
-  guard(relativePath: string, before: string, after: string): Promise<Violation[]>;
+  /** Guards an edit before it is kept (SPEC §2); `language`, a VS Code language id, instead of the one the path gives. */
+  guard(relativePath: string, before: string, after: string, language?: string): Promise<Violation[]>;
   /** Keeps a file's exact bytes from before the run first touched it, for "Undo this run" (null: the file did not exist). */
   checkpoint(absolutePath: string, before: Uint8Array | null): Promise<void>;
   /** Resolves true when a person (or the headless policy) approves; the run shows waiting-approval meanwhile. */
@@ -41,6 +41,8 @@ export interface ToolResult {
   finish?: { success: boolean; summary: string };
   /** A file this call changed (workspace-relative), for the run's event log. */
   edited?: { file: string; violations: Violation[] };
+  /** The answer as data too, for clients that take it (MCP's structured content). */
+  structured?: Record<string, unknown>;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {
