@@ -6,7 +6,9 @@ import { AgentHooks } from './agentHooks';
 import { ChatView } from './chatView';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
+import { registerLmTools } from './lmTools';
 import { createLog } from './log';
+import { mcpServers, registerMcpProvider, type McpServerInfo } from './mcpProvider';
 import { Models } from './models';
 import { toggleCheckboxes } from './planEdits';
 import { PlansBoard } from './plansBoard';
@@ -26,6 +28,8 @@ export interface PlumblineApi {
   agents: AgentHost;
   models: Models;
   runs: RunsTree;
+  /** The MCP servers the provider offers VS Code (on a VS Code with the API, 1.101+). */
+  mcpServers(): McpServerInfo[];
 }
 
 let languageClient: LanguageClient | undefined;
@@ -81,6 +85,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
       webviewOptions: { retainContextWhenHidden: false },
     }),
     registerRunDiffs((id) => agentHost.changedFiles(id)),
+    ...registerLmTools(client, log),
+    registerMcpProvider(context.extensionPath, context.extension.packageJSON.version as string),
     vscode.window.registerTreeDataProvider('plumbline.runs', runs),
     createStatusBar(client),
     ...registerTraceCodeLinks(client),
@@ -108,7 +114,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     // The views and commands stay usable; the status bar shows the server as stopped.
     log.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { languageClient: client, plans, agents, models, runs };
+  return { languageClient: client, plans, agents, models, runs, mcpServers: () => mcpServers(context.extensionPath) };
 }
 
 /** A tree checkbox was clicked: toggle those boxes in their plan files, one edit per file. */
