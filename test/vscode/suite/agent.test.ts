@@ -59,7 +59,7 @@ describe('Agent runs in a real VS Code', () => {
     assert.equal(await runAgent({ prompt: 'anything' }), undefined, 'no run without a model');
     assert.equal(server.requests.length, 0);
     if (!runner.available) this.skip();
-    await vscode.commands.executeCommand('workbench.view.extension.plumbline');
+    await vscode.commands.executeCommand('plumbline.chat.focus');
     const chat = await runner.eventually(async () => {
       const text = await runner.webviewText(chatTitle);
       return text.includes('No model configured') ? text : '';

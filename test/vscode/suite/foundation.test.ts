@@ -34,14 +34,16 @@ describe('Plumbline in a real VS Code', () => {
     for (const id of ['plumbline.showOutput', 'plumbline.restartServer']) assert.ok(all.includes(id), `${id} is registered`);
   });
 
-  it('shows the Plumbline container with Chat, Plans and Runs, and a status bar item', async function () {
+  it('shows the Plumbline container with Plans and Runs, the chat in a container of its own, and a status bar item', async function () {
     if (!runner.available) this.skip();
     await vscode.commands.executeCommand('workbench.view.extension.plumbline');
     const sidebar = await runner.eventually(async () => {
       const text = await runner.workbenchText('.part.sidebar');
       return /PLANS/i.test(text) && /RUNS/i.test(text) && text.includes('plans/checklist.md') ? text : '';
     }, 'the Plumbline container', 30_000);
-    assert.match(sidebar, /CHAT/i);
+    assert.doesNotMatch(sidebar, /\bCHAT\b/, 'the chat does not share the side bar with Plans and Runs');
+    await vscode.commands.executeCommand('workbench.view.extension.plumbline-chat');
+    assert.match(await runner.eventually(async () => runner.workbenchText('.part.sidebar'), 'the chat container'), /PLUMBLINE CHAT/i);
 
     // The chat's line with the version comes from the host's `state` message: proof the round trip works.
     const chat = await runner.eventually(async () => {
@@ -58,7 +60,7 @@ describe('Plumbline in a real VS Code', () => {
 
   it('rejects and logs a webview message of the wrong shape, and the view keeps working', async function () {
     if (!runner.available) this.skip();
-    await vscode.commands.executeCommand('workbench.view.extension.plumbline');
+    await vscode.commands.executeCommand('plumbline.chat.focus');
     await runner.postFromWebview(chatTitle, { method: 'deleteEverything', params: {} });
     await runner.postFromWebview(chatTitle, { method: 'reportProblem', params: { message: 42 } });
     await runner.postFromWebview(chatTitle, 'not even an object');
