@@ -13,7 +13,9 @@ function runRunner(suite: string, timeoutMs: number): Promise<{ code: number | n
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/vscode/runner/main.ts'], {
       cwd: root,
-      env: { ...process.env, PLUMBLINE_VSCODE_GREP: '', PLUMBLINE_VSCODE_SUITE: suite, PLUMBLINE_VSCODE_TEST_TIMEOUT_MS: String(timeoutMs) },
+      // The runner's logic is the same on every VS Code line: check it on one (the newest, unless
+      // PLUMBLINE_VSCODE_VERSIONS asks for the oldest only).
+      env: { ...process.env, PLUMBLINE_VSCODE_GREP: '', PLUMBLINE_VSCODE_VERSIONS: process.env.PLUMBLINE_VSCODE_VERSIONS === 'oldest' ? 'oldest' : 'newest', PLUMBLINE_VSCODE_SUITE: suite, PLUMBLINE_VSCODE_TEST_TIMEOUT_MS: String(timeoutMs) },
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));

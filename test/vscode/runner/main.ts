@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { z } from 'zod';
-import { ensureCodeServer, freePort, quietSettings, startCodeServer, workbenchUrl, type CodeServer } from '../../../scripts/codeServer';
+import { ensureCodeServer, freePort, quietSettings, startCodeServer, vsCodeLines, workbenchUrl, type CodeServer, type VsCodeLine } from '../../../scripts/codeServer';
 import { launchChromium } from '../../chromium';
 import { deepText, findWebviewFrame, postFromWebview } from './page';
 import {
@@ -27,31 +27,61 @@ import {
  * Runs the extension tests (dist/test/vscode) inside a real VS Code: the VS Code server from
  * code-server, its workbench opened by headless Chromium with the extension under development
  * and the test suite named in the URL's payload. The tests report to this process over loopback
- * HTTP and ask it for screenshots and for what the page shows. Exits non-zero on any failure,
- * on no result, and on a timeout; always stops the server and the browser.
+ * HTTP and ask it for screenshots and for what the page shows. The whole suite runs on each VS
+ * Code line of scripts/codeServer.ts (the oldest engines.vscode promises and the newest), one
+ * after the other; PLUMBLINE_VSCODE_VERSIONS=oldest|newest|both (default both) picks. Exits
+ * non-zero on any failure on any line, on no result, and on a timeout; always stops the server
+ * and the browser.
  */
 const root = path.resolve(__dirname, '../../..');
-const artifacts = path.join(root, 'test/artifacts');
+const artifactsRoot = path.join(root, 'test/artifacts');
 const timeoutMs = Number(process.env.PLUMBLINE_VSCODE_TEST_TIMEOUT_MS ?? 300_000);
 /** The suite to run; the runner's own checks (test/vscode/runner.test.ts) point it at broken ones. */
 const suite = path.resolve(root, process.env.PLUMBLINE_VSCODE_SUITE ?? 'dist/test/vscode/index.js');
 
+/** The lines PLUMBLINE_VSCODE_VERSIONS names, oldest first; undefined for a value it does not know. */
+function selectedLines(): readonly VsCodeLine[] | undefined {
+  const choice = process.env.PLUMBLINE_VSCODE_VERSIONS || 'both';
+  if (choice === 'both') return vsCodeLines;
+  const line = vsCodeLines.find((l) => l.name === choice);
+  return line && [line];
+}
+
 async function main(): Promise<number> {
+  const lines = selectedLines();
+  if (!lines) {
+    console.error(`vscode tests: PLUMBLINE_VSCODE_VERSIONS is "${process.env.PLUMBLINE_VSCODE_VERSIONS}"; use oldest, newest or both`);
+    return 1;
+  }
   if (!existsSync(path.join(root, 'dist/client.js')) || !existsSync(suite)) {
     console.error(`vscode tests: ${path.relative(root, suite)} is not built; run \`npm run build\` first`);
     return 1;
   }
-  const serverMain = await ensureCodeServer((line) => console.log(line));
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'plumbline-vscode-test-'));
-  const workspace = path.join(tmp, 'demo');
-  await cp(path.join(root, 'demo'), workspace, { recursive: true });
+  const outcomes: { line: VsCodeLine; summary: string; ok: boolean }[] = [];
+  for (const line of lines) {
+    console.log(`\nVS Code ${line.vscode} (code-server ${line.codeServer}${line.node ? `, Node ${line.node}` : ''})`);
+    const result = await runOn(line);
+    const summary = 'error' in result ? result.error : `${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} skipped` : ''}`;
+    const ok = !('error' in result) && result.failed === 0 && result.passed > 0;
+    console.log(`\nVS Code ${line.vscode}: ${summary}`);
+    outcomes.push({ line, summary, ok });
+  }
+  if (outcomes.length > 1) {
+    console.log('\nVS Code tests:');
+    for (const { line, summary } of outcomes) console.log(`  VS Code ${line.vscode}: ${summary}`);
+  }
+  return outcomes.every((o) => o.ok) ? 0 : 1;
+}
+
+/** The whole suite on one line: its own server, browser, workspace and artifacts folder. */
+async function runOn(line: VsCodeLine): Promise<z.infer<typeof RunResult> | { error: string }> {
+  const artifacts = path.join(artifactsRoot, `vscode-${line.vscode}`);
   await mkdir(artifacts, { recursive: true });
   const serverLog: string[] = [];
-
   let browser: Browser | undefined;
   let server: CodeServer | undefined;
-  const results = createResults();
-  const runnerHttp = await startRunnerServer(() => page, tmp, results);
+  let runnerHttp: { url: string; close(): void } | undefined;
+  let tmp: string | undefined;
   let page: Page | undefined;
   let cleaned = false;
   const cleanup = async () => {
@@ -59,15 +89,26 @@ async function main(): Promise<number> {
     cleaned = true;
     await browser?.close().catch(() => undefined);
     await server?.stop();
-    runnerHttp.close();
+    runnerHttp?.close();
     await writeFile(path.join(artifacts, 'vscode-server.log'), serverLog.join(''));
-    await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+    if (tmp) {
+      // VS Code's own logs (extension host, window, output channels), for a failure's why.
+      await rm(path.join(artifacts, 'logs'), { recursive: true, force: true });
+      await cp(path.join(tmp, 'user', 'logs'), path.join(artifacts, 'logs'), { recursive: true }).catch(() => undefined);
+      await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+    }
   };
   const onSignal = () => void cleanup().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
   try {
+    const serverMain = await ensureCodeServer((text) => console.log(text), line);
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'plumbline-vscode-test-'));
+    const workspace = path.join(tmp, 'demo');
+    await cp(path.join(root, 'demo'), workspace, { recursive: true });
+    const results = createResults();
+    runnerHttp = await startRunnerServer(() => page, tmp, artifacts, results);
     const port = await freePort();
     server = await startCodeServer({
       serverMain,
@@ -82,6 +123,7 @@ async function main(): Promise<number> {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (err) => serverLog.push(`[page error] ${err.message}\n`));
+    page.on('console', (message) => message.type() === 'error' && serverLog.push(`[console error] ${message.text()}\n`));
     const url = workbenchUrl(port, workspace, { extensionPath: root, testsPath: suite, enableProposedApi: true });
     await page.goto(url);
     const serverExit = new Promise<never>((_, reject) =>
@@ -90,14 +132,13 @@ async function main(): Promise<number> {
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`no result within ${timeoutMs / 1000} s`)), timeoutMs).unref(),
     );
-    const result = await Promise.race([results.done, serverExit, timeout]);
-    console.log(`\n${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} skipped` : ''}`);
-    return result.failed === 0 && result.passed > 0 ? 0 : 1;
+    return await Promise.race([results.done, serverExit, timeout]);
   } catch (err) {
-    console.error(`vscode tests: ${err instanceof Error ? err.message : String(err)}`);
+    const error = `vscode tests: ${err instanceof Error ? err.message : String(err)}`;
+    console.error(error);
     if (page) await page.screenshot({ path: path.join(artifacts, 'vscode-failure.png') }).catch(() => undefined);
-    console.error(`(server log: test/artifacts/vscode-server.log)`);
-    return 1;
+    console.error(`(server log: ${path.relative(root, path.join(artifacts, 'vscode-server.log'))})`);
+    return { error };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -115,6 +156,7 @@ function createResults() {
 async function startRunnerServer(
   getPage: () => Page | undefined,
   tmp: string,
+  artifacts: string,
   results: ReturnType<typeof createResults>,
 ): Promise<{ url: string; close(): void }> {
   const routes: Record<string, (body: unknown, page: Page) => Promise<unknown>> = {

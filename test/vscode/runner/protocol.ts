@@ -14,7 +14,7 @@ export const TestEvent = z.object({
 
 export const RunResult = z.object({ passed: z.number(), failed: z.number(), pending: z.number() });
 
-/** POST /screenshot: saves test/artifacts/<name>.png of the whole workbench. */
+/** POST /screenshot: saves test/artifacts/vscode-<version>/<name>.png of the whole workbench. */
 export const ScreenshotRequest = z.object({ name: z.string().regex(/^[\w.-]+$/) });
 
 /** POST /workbench-text: the visible text of the first element matching a CSS selector. */

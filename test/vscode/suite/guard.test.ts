@@ -228,8 +228,11 @@ describe('Guard in a real VS Code', () => {
     // At the end of the class body, as a person would: click into the editor, then type.
     const line = original.split('\n').length - 3; // the `}` that closes clear()
     editor.selection = new vscode.Selection(line, 3, line, 3);
-    await runner.typeInWorkbench('.monaco-editor.focused textarea, .monaco-editor textarea', '\n\n  reset(): void {\n');
-    await runner.typeInWorkbench('.monaco-editor textarea', '// TODO: implement\n');
+    // The focused text editor's input, not the chat's (newer VS Code opens a chat input beside it):
+    // a textarea.inputarea on 1.99, an EditContext element (.native-edit-context) on newer ones.
+    const input = '.part.editor .monaco-editor.focused :is(.native-edit-context, textarea.inputarea)';
+    await runner.typeInWorkbench(input, '\n\n  reset(): void {\n');
+    await runner.typeInWorkbench(input, '// TODO: implement\n');
     await runner.eventually(async () => document.getText().includes('reset(): void {'), 'the typed text in the document');
     await new Promise((resolve) => setTimeout(resolve, 800));
     assert.deepEqual(guardDiagnostics(uri).map((d) => `${d.code} ${d.message}`), []);

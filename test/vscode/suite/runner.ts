@@ -20,7 +20,7 @@ export async function ask<T = { text: string }>(route: string, body: unknown): P
   return value;
 }
 
-/** Saves test/artifacts/<name>.png of the workbench as it is now. */
+/** Saves test/artifacts/vscode-<version>/<name>.png of the workbench as it is now (the runner knows the version). */
 export async function screenshot(name: string): Promise<void> {
   if (available) await ask('/screenshot', { name });
 }
