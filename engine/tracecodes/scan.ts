@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import fs, { readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { TraceCodeIndex } from './codeIndex';
-import type { TraceCodeConfig } from './config';
-import { findSites } from './sites';
+import type { SiteKind, TraceCodeConfig } from './config';
+import { sitesIn, type Site } from './sites';
 
 /** Folders never scanned: dependencies, build output, VCS data. Add more with `plumbline.traceCodes.exclude`. */
 export const skippedFolders = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'target', 'coverage', '.next', '.venv', 'venv', '__pycache__', '.vscode-test']);
@@ -28,16 +30,15 @@ export interface ScanResult {
 }
 
 /**
- * Finds every site under the roots. Synchronous reads on purpose: for many small files they
- * beat the thread pool, and the bytes are checked for a pattern's keyword before any decoding,
- * so most files cost one read.
+ * The source files under the roots, in walk order: regular files only (a symbolic link is never
+ * followed, so nothing outside the roots is read), without skipped and excluded folders. A root
+ * that is a file is listed as it is.
  */
-export function scanTree(roots: string[], config: TraceCodeConfig, index = new TraceCodeIndex(config)): ScanResult {
+function sourceFiles(roots: string[], config: TraceCodeConfig, failures: ScanResult['failures'], onFile?: (count: number) => void): string[] {
   const excluded = config.isExcluded;
-  const keywords = config.keywords.map((k) => Buffer.from(k));
-  const failures: ScanResult['failures'] = [];
-  let files = 0;
-  const visit = (root: string, dir: string) => {
+  const files: string[] = [];
+  // Paths relative to the root are built along the walk (path.relative per file costs more than the read).
+  const visit = (root: string, dir: string, relativeDir: string) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -46,45 +47,196 @@ export function scanTree(roots: string[], config: TraceCodeConfig, index = new T
       return;
     }
     for (const entry of entries) {
-      const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        const relative = relativeTo(root, full);
-        if (!skippedFolders.has(entry.name) && !excluded(relative) && !excluded(`${relative}/`)) visit(root, full);
-      } else if (entry.isFile() && isSourceFile(entry.name) && !excluded(relativeTo(root, full))) {
-        files++;
-        const sites = readSites(full, config, keywords, failures);
-        if (sites.length) index.set(full, sites);
+        const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+        if (!skippedFolders.has(entry.name) && !excluded(relative) && !excluded(`${relative}/`)) visit(root, path.join(dir, entry.name), relative);
+      } else if (entry.isFile() && isSourceFile(entry.name) && !excluded(relativeDir ? `${relativeDir}/${entry.name}` : entry.name)) {
+        files.push(path.join(dir, entry.name));
+        onFile?.(files.length);
       }
     }
   };
   for (const root of roots) {
     try {
       if (statSync(root).isFile()) {
-        files++;
-        index.set(root, readSites(root, config, keywords, failures));
+        files.push(root);
         continue;
       }
     } catch (err) {
       failures.push({ file: root, error: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message });
       continue;
     }
-    visit(root, root);
+    visit(root, root, '');
   }
-  return { index, files, failures };
+  return files;
 }
 
-function readSites(file: string, config: TraceCodeConfig, keywords: Buffer[], failures: ScanResult['failures']) {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    failures.push({ file, error: (err as Error).message });
-    return [];
-  }
-  if (bytes.length > maxFileBytes || !keywords.some((k) => bytes.includes(k))) return [];
-  return findSites(bytes.toString('utf8'), config);
+/**
+ * What one thread needs to read files and find their sites; plain data, so a worker gets it as
+ * it is. `buffer` is the thread's one read buffer, grown as needed.
+ */
+interface Reader {
+  regex: RegExp;
+  kinds: ReadonlyMap<string, SiteKind>;
+  keywords: Buffer[];
+  maxBytes: number;
+  buffer: Buffer;
 }
+
+/**
+ * The sites of one file, or the message of the error that kept it unread. One read into the
+ * reader's buffer (no stat, no allocation per file); the bytes are checked for a keyword before
+ * any decoding, so most files of a sparse tree cost one read. It uses nothing outside itself
+ * but its arguments: the worker threads run its source text.
+ */
+function readSites(file: string, reader: Reader, io: Pick<typeof fs, 'openSync' | 'readSync' | 'closeSync'>, find: typeof sitesIn): Site[] | string {
+  let length = 0;
+  try {
+    const fd = io.openSync(file, 'r');
+    try {
+      for (;;) {
+        if (length === reader.buffer.length) {
+          if (length > reader.maxBytes) return [];
+          const bigger = Buffer.allocUnsafe(Math.min(reader.buffer.length * 4, reader.maxBytes + 1));
+          reader.buffer.copy(bigger, 0, 0, length);
+          reader.buffer = bigger;
+        }
+        const read = io.readSync(fd, reader.buffer, length, reader.buffer.length - length, null);
+        if (read === 0) break;
+        length += read;
+      }
+    } finally {
+      io.closeSync(fd);
+    }
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const bytes = reader.buffer.subarray(0, length);
+  if (length > reader.maxBytes || !reader.keywords.some((k) => bytes.includes(k))) return [];
+  return find(bytes.toString('utf8'), reader.regex, reader.kinds);
+}
+
+function readerOf(config: TraceCodeConfig): Reader {
+  return { regex: config.siteRegex, kinds: config.kinds, keywords: config.keywords.map((k) => Buffer.from(k)), maxBytes: maxFileBytes, buffer: Buffer.allocUnsafe(256 * 1024) };
+}
+
+function record(index: TraceCodeIndex, failures: ScanResult['failures'], file: string, found: Site[] | string, isRoot: boolean) {
+  if (typeof found === 'string') failures.push({ file, error: found });
+  // A root given as a file is always in the index, with or without sites.
+  else if (found.length || isRoot) index.set(file, found);
+}
+
+/**
+ * Finds every site under the roots, on this thread. Synchronous reads on purpose: for many small
+ * files they beat the thread pool. scanTreeParallel does the same on every core.
+ */
+export function scanTree(roots: string[], config: TraceCodeConfig, index = new TraceCodeIndex(config)): ScanResult {
+  const failures: ScanResult['failures'] = [];
+  const files = sourceFiles(roots, config, failures);
+  const reader = readerOf(config);
+  const rootSet = new Set(roots);
+  for (const file of files) record(index, failures, file, readSites(file, reader, fs, sitesIn), rootSet.has(file));
+  return { index, files: files.length, failures };
+}
+
+/** Files are claimed this many at a time by the threads of a parallel scan. */
+const chunkFiles = 64;
+
+/**
+ * The worker of scanTreeParallel: it claims chunks of the file list through a shared counter
+ * (so a slow disk or a dense corner of the tree never leaves one thread idle while another has a
+ * backlog) and posts back, once, the sites of the files that have any and the errors. The
+ * functions are the ones this thread runs, as source text, so no worker bundle is needed.
+ */
+const workerSource = `
+var __name = (f) => f;
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const readSites = ${readSites.toString()};
+const sitesIn = ${sitesIn.toString()};
+const { counter, chunk, regex, kinds, keywords, maxBytes } = workerData;
+const claims = new Int32Array(counter);
+const reader = { regex: new RegExp(regex.source, regex.flags), kinds: new Map(kinds), keywords: keywords.map((k) => Buffer.from(k)), maxBytes, buffer: Buffer.allocUnsafe(256 * 1024) };
+parentPort.once('message', (files) => {
+  const found = [];
+  for (let from = Atomics.add(claims, 0, chunk); from < files.length; from = Atomics.add(claims, 0, chunk)) {
+    for (let i = from; i < Math.min(from + chunk, files.length); i++) {
+      const sites = readSites(files[i], reader, fs, sitesIn);
+      if (typeof sites === 'string' || sites.length) found.push(i, sites);
+    }
+  }
+  parentPort.postMessage(found);
+  parentPort.close();
+});
+`;
+
+export interface ParallelOptions {
+  /** Threads reading files, this one included; default one per core. */
+  threads?: number;
+  /** Fewer files than this are read on this thread alone: starting a worker costs about as much as reading a thousand. */
+  minFiles?: number;
+}
+
+/**
+ * scanTree on every core: this thread walks the tree, then it and one worker thread per other
+ * core read the files, claiming chunks of the list through a shared counter. The workers start
+ * during the walk, once it has found enough files to be worth them, and send back only the files
+ * with sites (or errors); the index is filled in walk order, so the result is scanTree's.
+ */
+export async function scanTreeParallel(roots: string[], config: TraceCodeConfig, options: ParallelOptions = {}, index = new TraceCodeIndex(config)): Promise<ScanResult> {
+  const failures: ScanResult['failures'] = [];
+  const threads = Math.max(1, Math.min(options.threads ?? os.availableParallelism(), 8));
+  const minFiles = Math.max(1, options.minFiles ?? 2000);
+  const counter = new SharedArrayBuffer(4);
+  const claims = new Int32Array(counter);
+  const workerData = { counter, chunk: chunkFiles, regex: { source: config.siteRegex.source, flags: config.siteRegex.flags }, kinds: [...config.kinds], keywords: config.keywords, maxBytes: maxFileBytes };
+  const started: Worker[] = [];
+  const workers: Promise<(number | Site[] | string)[]>[] = [];
+  const startWorkers = (count: number) => {
+    if (count !== minFiles || threads === 1) return;
+    for (let t = 1; t < threads; t++) {
+      const worker = new Worker(workerSource, { eval: true, workerData });
+      started.push(worker);
+      workers.push(
+        new Promise((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+          worker.once('exit', (code) => reject(new Error(`the trace code scan's worker stopped (exit code ${code})`)));
+        }),
+      );
+    }
+  };
+  const files = sourceFiles(roots, config, failures, startWorkers);
+  for (const worker of started) worker.postMessage(files);
+  const rootSet = new Set(roots);
+  const reader = readerOf(config);
+  const results: (Site[] | string | undefined)[] = new Array(files.length);
+  for (let from = Atomics.add(claims, 0, chunkFiles); from < files.length; from = Atomics.add(claims, 0, chunkFiles)) {
+    for (let i = from; i < Math.min(from + chunkFiles, files.length); i++) results[i] = readSites(files[i], reader, fs, sitesIn);
+  }
+  let lost = false;
+  for (const outcome of await Promise.allSettled(workers)) {
+    if (outcome.status === 'rejected') lost = true;
+    else for (let i = 0; i < outcome.value.length; i += 2) results[outcome.value[i] as number] = outcome.value[i + 1] as Site[] | string;
+  }
+  // A worker that failed took its chunks with it: read every file not known to have sites again here.
+  if (lost) for (let i = 0; i < files.length; i++) results[i] ??= readSites(files[i], reader, fs, sitesIn);
+  files.forEach((file, i) => {
+    const found = results[i];
+    if (found !== undefined) record(index, failures, file, found, rootSet.has(file));
+  });
+  return { index, files: files.length, failures };
+}
+
+/** The last root seen to be absolute and normalized: relativeTo is called for every site of a scan with the same root. */
+let normalRoot: string | undefined;
 
 export function relativeTo(root: string, file: string): string {
+  // A normalized file under a normalized root: the rest of its path (path.relative costs more than a site's scan).
+  if (path.sep === '/' && file.length > root.length + 1 && file.charCodeAt(root.length) === 47 && file.startsWith(root)) {
+    if (root !== normalRoot && root === path.resolve(root)) normalRoot = root;
+    const rest = file.slice(root.length + 1);
+    if (root === normalRoot && !/(^|\/)\.{1,2}(\/|$)|\/\/|\/$/.test(rest)) return rest;
+  }
   return path.relative(root, file).split(path.sep).join('/');
 }

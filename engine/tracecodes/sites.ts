@@ -19,12 +19,6 @@ export interface Site {
   context: string;
 }
 
-/** True when the line's text before `offset` starts a comment: a commented-out throw is not a site. */
-function inLineComment(text: string, lineStart: number, offset: number): boolean {
-  const before = text.slice(lineStart, offset).trimStart();
-  return before.startsWith('//') || before.startsWith('/*') || before.startsWith('*') || before.startsWith('#') || before.startsWith('<!--');
-}
-
 /** True when some keyword of a pattern occurs in the text: most files have none and are skipped. */
 export function mayHaveSites(text: string, config: TraceCodeConfig): boolean {
   return config.keywords.some((k) => text.includes(k));
@@ -37,14 +31,32 @@ export function mayHaveSites(text: string, config: TraceCodeConfig): boolean {
  */
 export function findSites(text: string, config: TraceCodeConfig): Site[] {
   if (!mayHaveSites(text, config)) return [];
+  return sitesIn(text, config.siteRegex, config.kinds);
+}
+
+/**
+ * findSites without the keyword check, given the config's site regex (global) and kinds. It uses
+ * nothing outside itself: the scan's worker threads run its source text (see parallelScan.ts).
+ */
+export function sitesIn(text: string, regex: RegExp, kinds: ReadonlyMap<string, SiteKind>): Site[] {
+  /** True when the line's text before `offset` starts a comment: a commented-out throw is not a site. */
+  const inLineComment = (lineStart: number, offset: number) => {
+    const before = text.slice(lineStart, offset).trimStart();
+    return before.startsWith('//') || before.startsWith('/*') || before.startsWith('*') || before.startsWith('#') || before.startsWith('<!--');
+  };
+  // A copy of a slice that does not keep the whole text alive: V8 makes a slice of 13 or more
+  // characters a view of its parent, so a site's context would hold its file's text in memory
+  // (and the scan's garbage collector busy copying it). Concatenating and slicing flattens a copy.
+  const detached = (slice: string) => (slice.length < 13 ? slice : ` ${slice}`.slice(1));
+  // Longest first: a shorter name inside a longer one (Error in CustomError) is not the name.
+  const names = [...kinds.keys()].sort((a, b) => b.length - a.length);
   const sites: Site[] = [];
-  const regex = config.siteRegex;
   regex.lastIndex = 0;
   let line = 0;
   let lineStart = 0;
   let nextNewline = text.indexOf('\n');
   for (let m = regex.exec(text); m; m = regex.exec(text)) {
-    const code = m[1] ?? m[2] ?? m[3] ?? '';
+    const code = detached(m[1] ?? m[2] ?? m[3] ?? '');
     const end = m.index + m[0].length - 1;
     const start = end - code.length;
     while (nextNewline !== -1 && nextNewline < m.index) {
@@ -52,10 +64,11 @@ export function findSites(text: string, config: TraceCodeConfig): Site[] {
       lineStart = nextNewline + 1;
       nextNewline = text.indexOf('\n', lineStart);
     }
-    if (inLineComment(text, lineStart, m.index)) continue;
-    // The name is in the text before the literal; a shorter name inside it (Error in CustomError) is not it.
-    const name = [...config.kinds.keys()].filter((n) => text.slice(m.index, start).includes(n)).sort((a, b) => b.length - a.length)[0] ?? '';
-    const kind = config.kinds.get(name) ?? 'property';
+    if (inLineComment(lineStart, m.index)) continue;
+    // The name is in the text before the literal.
+    const before = text.slice(m.index, start);
+    const name = names.find((n) => before.includes(n)) ?? '';
+    const kind = kinds.get(name) ?? 'property';
     const lineEnd = text.indexOf('\n', end);
     const rest = text.slice(end + 1, lineEnd === -1 ? undefined : lineEnd);
     const key = kind === 'property' ? undefined : /^\s*,\s*(?:"([^"\n]*)"|'([^'\n]*)'|`([^`\n]*)`)/.exec(rest);
@@ -67,8 +80,8 @@ export function findSites(text: string, config: TraceCodeConfig): Site[] {
       end,
       kind,
       name,
-      key: key ? (key[1] ?? key[2] ?? key[3]) : undefined,
-      context: text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).trim().slice(0, 160),
+      key: key ? detached(key[1] ?? key[2] ?? key[3]) : undefined,
+      context: detached(text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).trim().slice(0, 160)),
     });
   }
   return sites;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -11,7 +11,9 @@ import {
   parseRegistry,
   readRegistry,
   runtimeCodesIn,
+  relativeTo,
   scanTree,
+  scanTreeParallel,
   traceCodeConfig,
   updateRegistry,
   writeRegistry,
@@ -485,6 +487,61 @@ describe('trace codes: scanning a tree', () => {
   it('excludes a folder named by a glob without a trailing /**', () => {
     const result = scanTree([root], traceCodeConfig({ exclude: ['**/generated'] }));
     assert.deepEqual(found(result), ['app/views.py:0002', 'src/a.ts:0001', 'src/client.gen.ts:0009']);
+  });
+
+  it('scans on worker threads to the same result as on one thread: sites, order, files, failures', async () => {
+    // Enough files for several chunks per thread, a file bigger than the first read buffer, non-ASCII
+    // text before a site (characters count UTF-16 units), and links out of the tree that are never read.
+    for (let i = 0; i < 400; i++) {
+      write(`many/m${i % 7}/f${i}.${['ts', 'py', 'go'][i % 3]}`, i % 3 === 0 ? `// ü ${i}\nconst x = 1; throw new CustomError("${String(i % 50).padStart(4, '0')}", "K${i}");\n` : i % 3 === 1 ? `raise E(trace="x${i}")\n# trace: "0000"\n` : 'plain\n');
+    }
+    write('big/huge.ts', `${'// filler line of a big file\n'.repeat(20_000)}throw new CustomError("BIG1", "Big");\n`);
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'plumbline-tracescan-outside-'));
+    try {
+      writeFileSync(path.join(outside, 'secret.ts'), 'throw new CustomError("SECR");\n');
+      symlinkSync(path.join(outside, 'secret.ts'), path.join(root, 'src/linked.ts'));
+      symlinkSync(outside, path.join(root, 'linkedDir'));
+      const one = scanTree([root], config);
+      const parallel = await scanTreeParallel([root], config, { threads: 2, minFiles: 1 });
+      assert.deepEqual(parallel.index.allSites(), one.index.allSites());
+      assert.deepEqual(parallel.index.files(), one.index.files(), 'the index is filled in walk order');
+      assert.deepEqual(parallel.index.duplicates(), one.index.duplicates());
+      assert.equal(parallel.files, one.files);
+      assert.deepEqual(parallel.failures, one.failures);
+      assert.equal(one.files, 406);
+      assert.ok(found(parallel).includes('big/huge.ts:BIG1'));
+      assert.ok(!found(parallel).some((s) => s.includes('SECR')), 'links out of the tree are not followed');
+      const umlaut = parallel.index.sitesIn(path.join(root, 'many/m0/f0.ts'))[0];
+      assert.deepEqual([umlaut.line, umlaut.character, umlaut.key, umlaut.context], [1, 'const x = 1; throw new CustomError("'.length, 'K0', 'const x = 1; throw new CustomError("0000", "K0");']);
+      // Fewer files than minFiles: this thread alone, the same result.
+      assert.deepEqual((await scanTreeParallel([root], config)).index.allSites(), one.index.allSites());
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('scans a root that is a file, and reports a missing root, on the parallel path too', async () => {
+    const file = path.join(root, 'src/a.ts');
+    const result = await scanTreeParallel([file, path.join(root, 'nope')], config, { threads: 2, minFiles: 1 });
+    assert.deepEqual(result.index.allSites().map((s) => [s.file, s.site.code]), [[file, '0001']]);
+    assert.deepEqual(result.failures, [{ file: path.join(root, 'nope'), error: 'no such file or folder' }]);
+    assert.equal(result.files, 1);
+  });
+
+  it('gives paths relative to a root as path.relative does, with forward slashes', () => {
+    for (const [from, to] of [
+      [root, path.join(root, 'src/a.ts')],
+      [root, path.join(root, '.hidden/x.ts')],
+      [root, `${root}/src/../app/views.py`],
+      [root, `${root}/src//a.ts`],
+      [`${root}/`, `${root}/src/a.ts`],
+      [`${root}/src/..`, `${root}/src/a.ts`],
+      [root, `${root}x/a.ts`],
+      [root, root],
+      ['relative/dir', 'relative/dir/a.ts'],
+    ]) {
+      assert.equal(relativeTo(from, to), path.relative(from, to).split(path.sep).join('/'), `${from} → ${to}`);
+    }
   });
 
   it('reports a root that does not exist', () => {
