@@ -53,3 +53,13 @@ export function lmToolContributions(): ToolContribution[] {
     };
   });
 }
+
+/**
+ * What VS Code asks the person before a served tool changes a plan (the tool's prepared
+ * invocation), from the tool's input; undefined for the tools that change nothing.
+ */
+export function confirmationOf(tool: string, input: Record<string, unknown>): { title: string; message: string } | undefined {
+  if (tool === 'set_task_status') return { title: 'Set the task status?', message: `Set **${String(input.id)}** in \`${String(input.file)}\` to **${String(input.status)}**.` };
+  if (tool === 'toggle_deliverable') return { title: 'Toggle the checkbox?', message: `Tick or untick the checkbox on line ${String(input.line)} of \`${String(input.file)}\`.` };
+  return undefined;
+}

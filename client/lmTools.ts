@@ -6,20 +6,16 @@ import { Workspace } from '../engine/agent/workspace';
 import { SettableStatus } from '../engine/protocol/plans';
 import { setTaskStatus, toggleCheckboxes } from './planEdits';
 import { guardThroughServer } from './runHost';
-import { lmToolName } from './contributions';
+import { confirmationOf, lmToolName } from './contributions';
 
-/** What a confirmation says before a tool changes a plan, from its input. */
-const confirmations: Record<string, (input: Record<string, unknown>) => { title: string; message: string }> = {
-  set_task_status: (input) => ({ title: 'Set the task status?', message: `Set **${String(input.id)}** in \`${String(input.file)}\` to **${String(input.status)}**.` }),
-  toggle_deliverable: (input) => ({ title: 'Toggle the checkbox?', message: `Tick or untick the checkbox on line ${String(input.line)} of \`${String(input.file)}\`.` }),
-};
 
 /**
  * Plumbline's served tools (engine/agent/tools/served.ts) as VS Code language model tools, so
  * that Copilot's agent, and any chat participant that uses tools, can read the plans, record
  * progress and check an edit. Each call goes through the engine's own `executeTool` (the same
  * zod schema, answers and one-line errors as MCP and Plumbline's agents). A plan change asks
- * first (the tool's confirmation) and is made as the board makes it: a versioned WorkspaceEdit
+ * first (the tool's confirmation, which VS Code shows when a chat agent calls it; an extension's
+ * own `lm.invokeTool` outside a chat runs without it, on 1.99 as on 1.139) and is made as the board makes it: a versioned WorkspaceEdit
  * of the document, undoable, refused if the document changed underneath. check_edit asks the
  * language server's guard.
  */
@@ -27,9 +23,9 @@ export function registerLmTools(client: LanguageClient, log: vscode.LogOutputCha
   return servedTools.map((tool) =>
     vscode.lm.registerTool<Record<string, unknown>>(lmToolName(tool), {
       prepareInvocation(options) {
-        const confirm = confirmations[tool.name];
+        const confirm = confirmationOf(tool.name, options.input ?? {});
         if (!confirm) return { invocationMessage: `Plumbline: ${tool.name.replace(/_/g, ' ')}` };
-        const { title, message } = confirm(options.input ?? {});
+        const { title, message } = confirm;
         return { invocationMessage: `Plumbline: ${tool.name.replace(/_/g, ' ')}`, confirmationMessages: { title, message: new vscode.MarkdownString(message) } };
       },
       async invoke(options, token) {

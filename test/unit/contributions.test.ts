@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { lmToolContributions, mcpProviderId } from '../../client/contributions';
+import { confirmationOf, lmToolContributions, mcpProviderId } from '../../client/contributions';
 
 /**
  * package.json's static contributions for Copilot's agent, held to the code that serves them:
@@ -29,5 +29,10 @@ describe('package.json contributions for language model tools and MCP', () => {
 
   it('contributes the MCP server definition provider the extension registers', () => {
     assert.deepEqual(manifest.contributes.mcpServerDefinitionProviders.map((p) => p.id), [mcpProviderId]);
+  });
+
+  it('asks before the tools that change a plan, and only those', () => {
+    assert.equal(confirmationOf('toggle_deliverable', { file: 'plans/a.md', line: 4 })?.message, 'Tick or untick the checkbox on line 4 of `plans/a.md`.');
+    for (const name of ['list_plans', 'get_task', 'next_task', 'check_edit']) assert.equal(confirmationOf(name, {}), undefined, name);
   });
 });

@@ -13,6 +13,7 @@ import {
   RunResult,
   ScreenshotRequest,
   TestEvent,
+  WebviewBoxRequest,
   WebviewClickRequest,
   WebviewPostRequest,
   WebviewTextRequest,
@@ -208,6 +209,15 @@ async function startRunnerServer(
       const { title, selector } = WebviewTextsRequest.parse(body);
       const frame = await findWebviewFrame(page, title);
       return { texts: await frame.locator(selector).allInnerTexts() };
+    },
+    '/webview-box': async (body, page) => {
+      const { title, selector } = WebviewBoxRequest.parse(body);
+      const frame = await findWebviewFrame(page, title);
+      return frame.locator(selector).first().evaluate((element) => {
+        const style = getComputedStyle(element);
+        const lineHeight = Number.parseFloat(style.lineHeight) || Number.parseFloat(style.fontSize) * 1.2;
+        return { height: element.getBoundingClientRect().height, lineHeight };
+      });
     },
     '/webview-click': async (body, page) => {
       const { title, selector } = WebviewClickRequest.parse(body);

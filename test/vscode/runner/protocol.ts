@@ -35,6 +35,9 @@ export const WorkbenchTypeRequest = z.object({ selector: z.string(), text: z.str
 /** POST /webview-texts: the inner text of every element matching `selector` (shadow DOM pierced) in the webview titled `title`. */
 export const WebviewTextsRequest = z.object({ title: z.string(), selector: z.string() });
 
+/** POST /webview-box: the height on screen of the first element matching `selector` in the webview titled `title`, and its line height, in CSS pixels. */
+export const WebviewBoxRequest = z.object({ title: z.string(), selector: z.string() });
+
 /** POST /webview-click: clicks the first element matching `selector` in the webview titled `title`, as a person would. */
 export const WebviewClickRequest = z.object({ title: z.string(), selector: z.string() });
 

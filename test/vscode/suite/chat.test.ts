@@ -74,6 +74,9 @@ describe('Chat and Mission Control in a real VS Code', function () {
     const bold = await runner.webviewTexts(chatTitle, 'strong');
     assert.ok(bold.includes('read'), 'the model\'s markdown is rendered');
     await runner.screenshot('chat-run');
+    // Room for the chat: its own container gives the transcript the window's height (1400×900).
+    const box = await runner.webviewBox(chatTitle, 'plumbline-transcript');
+    assert.ok(box.height / box.lineHeight >= 20, `the transcript shows ${(box.height / box.lineHeight).toFixed(1)} lines (${box.height}px at ${box.lineHeight}px a line)`);
 
     // Hidden and shown again (the webview is rebuilt): the same conversation is back.
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
