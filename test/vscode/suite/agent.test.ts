@@ -185,8 +185,14 @@ describe('Agent runs in a real VS Code', () => {
     assert.ok(document.isDirty && document.getText().startsWith('// my unsaved note'), 'the person\'s unsaved text is still in the editor');
     const toolResult = api.agents.store?.eventsOf(result.runId).find((e) => e.type === 'tool-result');
     assert.match(JSON.stringify(toolResult?.data), /has unsaved changes in the user's editor/);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // Take the note out and save the text the disk already has: unlike "Revert" (which acts on
+    // whichever editor is active after the run), this cannot leave the note for the next test.
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(document.uri, new vscode.Range(0, 0, 1, 0));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
+    assert.equal(await readFile(file('agent-work/hello.ts'), 'utf8'), hello);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('the key is in no settings file, log or database', async () => {
