@@ -43,12 +43,12 @@ export async function webviewText(title: string): Promise<string> {
   return (await ask('/webview-text', { title })).text;
 }
 
-/** The inner texts of every element matching `selector` in a webview (Playwright pierces shadow roots). */
 /** The height on screen of the first element matching `selector` in a webview, and its line height (CSS pixels). */
 export async function webviewBox(title: string, selector: string): Promise<{ height: number; lineHeight: number }> {
   return ask<{ height: number; lineHeight: number }>('/webview-box', { title, selector });
 }
 
+/** The inner texts of every element matching `selector` in a webview (Playwright pierces shadow roots). */
 export async function webviewTexts(title: string, selector: string): Promise<string[]> {
   return (await ask<{ texts: string[] }>('/webview-texts', { title, selector })).texts;
 }
