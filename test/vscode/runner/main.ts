@@ -161,11 +161,17 @@ async function startRunnerServer(
   results: ReturnType<typeof createResults>,
 ): Promise<{ url: string; close(): void }> {
   const routes: Record<string, (body: unknown, page: Page) => Promise<unknown>> = {
-    '/event': async (body) => {
+    '/event': async (body, page) => {
       const event = TestEvent.parse(body);
       const mark = { passed: '✔', failed: '✘', pending: '-' }[event.state];
       console.log(`  ${mark} ${event.title}${event.durationMs ? ` (${event.durationMs} ms)` : ''}`);
       if (event.error) console.log(event.error.replace(/^/gm, '      '));
+      // The workbench as the failed test left it, before the next test changes it.
+      if (event.state === 'failed') {
+        const name = `failed-${event.title.replace(/[^\w]+/g, '-').slice(0, 80)}.png`;
+        await page.screenshot({ path: path.join(artifacts, name) }).catch(() => undefined);
+        console.log(`      (screenshot: ${path.relative(root, path.join(artifacts, name))})`);
+      }
       return {};
     },
     '/result': async (body) => {
