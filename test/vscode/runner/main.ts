@@ -35,10 +35,11 @@ import {
  * and the browser.
  */
 const root = path.resolve(__dirname, '../../..');
-const artifactsRoot = path.join(root, 'test/artifacts');
 const timeoutMs = Number(process.env.PLUMBLINE_VSCODE_TEST_TIMEOUT_MS ?? 300_000);
 /** The suite to run; the runner's own checks (test/vscode/runner.test.ts) point it at broken ones. */
 const suite = path.resolve(root, process.env.PLUMBLINE_VSCODE_SUITE ?? 'dist/test/vscode/index.js');
+/** Another suite's artifacts go elsewhere, so the runner's own checks keep the real run's logs. */
+const artifactsRoot = path.join(root, 'test/artifacts', process.env.PLUMBLINE_VSCODE_SUITE ? 'other-suites' : '');
 
 /** The lines PLUMBLINE_VSCODE_VERSIONS names, oldest first; undefined for a value it does not know. */
 function selectedLines(): readonly VsCodeLine[] | undefined {
