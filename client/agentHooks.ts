@@ -2,8 +2,7 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { decodeText, readRegularFile } from '../engine/fs';
-import { changeHookConfig, ConfigError, currentTarget, hookConfigNamed, hookConfigs, launcherCommand, refreshLauncher, writeLauncher, type HookChange, type HookConfig, type Scope, type Target } from '../engine/hooks/install';
+import { changeHookConfig, ConfigError, readHookConfig, currentTarget, hookConfigNamed, hookConfigs, launcherCommand, refreshLauncher, writeLauncher, type HookChange, type HookConfig, type Scope, type Target } from '../engine/hooks/install';
 
 /** Arguments for scripts and tests: skip the pickers (`harness`, `scope`) and the confirmation. */
 export interface ConnectArgs {
@@ -62,7 +61,7 @@ export class AgentHooks implements vscode.Disposable {
     let before: string | null;
     let after: string;
     try {
-      before = await readConfig(target.file);
+      before = await readHookConfig(target.file);
       after = config.install(before, target);
     } catch (err) {
       const line = err instanceof ConfigError && err.line ? ` (line ${err.line})` : '';
@@ -122,15 +121,6 @@ export class AgentHooks implements vscode.Disposable {
     const uri = (side: string) => vscode.Uri.from({ scheme: previewScheme, path: `/${path.basename(shown)}`, query: `${id}-${side}` });
     await vscode.commands.executeCommand('vscode.diff', uri('before'), uri('after'), `${shown}: connect ${config.title} (preview)`, { preview: true });
   }
-}
-
-/** The config's text now, or null when there is none; text that is not UTF-8 is not a config to touch. */
-async function readConfig(file: string): Promise<string | null> {
-  const bytes = await readRegularFile(file, { missing: 'null', maxBytes: 4 * 1024 * 1024 });
-  if (bytes === null) return null;
-  const { text, exact } = decodeText(bytes);
-  if (!exact) throw new ConfigError('not UTF-8 text');
-  return text;
 }
 
 /** "the workspace" or "your home folder" when the harness keeps its config folder there. */

@@ -19,15 +19,21 @@ export interface HookChange {
  */
 export async function changeHookConfig(config: HookConfig, action: 'install' | 'uninstall', target: Target, root: string): Promise<HookChange> {
   const { file } = target;
-  const bytes = await readRegularFile(file, { missing: 'null', maxBytes: 4 * 1024 * 1024 });
-  const decoded = bytes === null ? null : decodeText(bytes);
-  if (decoded && !decoded.exact) throw new ConfigError('not UTF-8 text');
-  const before = decoded?.text ?? null;
+  const before = await readHookConfig(file);
   const after = action === 'install' ? config.install(before, target) : before === null ? null : config.uninstall(before, target);
   if (after === before) return { file, changed: false, before, after };
   if (after === null) await rm(file, { force: true });
   else await write(file, after, root, config.mode);
   return { file, changed: true, before, after };
+}
+
+/** A config's text now, or null when there is none; text that is not UTF-8 is not a config to touch. */
+export async function readHookConfig(file: string): Promise<string | null> {
+  const bytes = await readRegularFile(file, { missing: 'null', maxBytes: 4 * 1024 * 1024 });
+  if (bytes === null) return null;
+  const { text, exact } = decodeText(bytes);
+  if (!exact) throw new ConfigError('not UTF-8 text');
+  return text;
 }
 
 async function write(file: string, text: string, root: string, mode: number | undefined): Promise<void> {

@@ -8,7 +8,7 @@ import { kiroConfig } from './kiro';
 import type { HookConfig } from './config';
 
 export { ConfigError, type HookConfig, type InstallOptions, type Places, type Scope, type Target } from './config';
-export { changeHookConfig, type HookChange } from './apply';
+export { changeHookConfig, readHookConfig, type HookChange } from './apply';
 export { currentTarget, launcherCommand, launcherPath, refreshLauncher, writeLauncher, type LauncherTarget } from './launcher';
 
 /** Every harness `plumbline hooks install` configures, one module each (the same names as `plumbline hook`). */
