@@ -176,6 +176,8 @@ describe('the Mission Control webview in Chromium', () => {
     assert.deepEqual((await methods()).filter((m) => m === 'selectRun').length, 1, 'buttons in a row do not select it');
 
     await view.fromHost({ method: 'runs', params: { runs: runs().filter((r) => ['done', 'failed'].includes(r.state)) } });
+    // The host message is handled before lit renders it: wait for the render, not for a fixed time.
+    await view.page.locator('[data-stop-all][disabled]').waitFor();
     assert.equal(await view.page.locator('[data-stop-all]').getAttribute('disabled'), '');
     assert.equal(await view.page.locator('[data-live-count]').innerText(), 'No live runs');
   });

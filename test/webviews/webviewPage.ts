@@ -43,6 +43,39 @@ const fakeHostScript = `
     };
   };`;
 
+/**
+ * `__settleAfter(message)` posts a host message and resolves once the view has handled it and
+ * rendered the result. A listener added now runs after the view's own (listeners run in the
+ * order they were added), and lit renders in a microtask after that: waiting on every element's
+ * `updateComplete` (through shadow roots) makes a test's next read see the new DOM, however
+ * loaded the machine. Messages are delivered in the order posted and nothing else posts to this
+ * window, so the first message event after posting is this one. An update can schedule another
+ * (a property set in `updated`), so it settles twice. Page text, like the fake host, because
+ * the test bundle's helpers do not exist in the page.
+ */
+const settleScript = `
+  window.__settleAfter = (message) => new Promise((resolve) => {
+    const pending = () => {
+      const out = [];
+      const walk = (root) => {
+        for (const el of root.querySelectorAll('*')) {
+          if (el.updateComplete instanceof Promise) out.push(el.updateComplete);
+          if (el.shadowRoot) walk(el.shadowRoot);
+        }
+      };
+      walk(document);
+      return out;
+    };
+    const handled = async () => {
+      window.removeEventListener('message', handled);
+      await Promise.all(pending());
+      await Promise.all(pending());
+      resolve();
+    };
+    window.addEventListener('message', handled);
+    window.postMessage(message, '*');
+  });`;
+
 let browser: Browser | undefined;
 
 /**
@@ -61,7 +94,7 @@ export async function openWebview(name: WebviewName, title: string, options: { i
         scriptUri: `${origin}/webviews/${name}.js`,
         codiconsUri: `${origin}/webviews/codicon.css`,
         nonce,
-      }).replace('<body>', `<body>\n<script nonce="${nonce}">window.__initialState = ${JSON.stringify(options.initialState ?? null).replace(/</g, '\\u003c')};${fakeHostScript}</script>`);
+      }).replace('<body>', `<body>\n<script nonce="${nonce}">window.__initialState = ${JSON.stringify(options.initialState ?? null).replace(/</g, '\\u003c')};${fakeHostScript}${settleScript}</script>`);
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html);
       return;
@@ -84,7 +117,7 @@ export async function openWebview(name: WebviewName, title: string, options: { i
   return {
     page,
     posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
-    fromHost: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
+    fromHost: (message) => page.evaluate((m) => (window as unknown as { __settleAfter(m: unknown): Promise<void> }).__settleAfter(m), message),
     violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
     state: () => page.evaluate(() => (window as unknown as { __state?: unknown }).__state),
     async close() {
