@@ -69,11 +69,17 @@ const testEntries = (await readdir('test/vscode/suite'))
 const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist', external: [...node.external, 'vscode'] },
   { ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
-  // The CLI: ES modules split per command. `plumbline hook` is a bundle of its own: it runs on
-  // every edit an agent makes, and in the shared chunks it would load zod's full API, which the
-  // rest of the CLI uses; its hub report is one more bundle, loaded only when a hub runs.
-  { ...cli, entryPoints: { main: 'engine/cli/bin.ts', 'hub-report': 'engine/hub/reportEdits.ts' }, splitting: true, plugins: [builtApart({ './hook.js': './hook.mjs' })] },
-  { ...cli, entryPoints: { hook: 'engine/cli/hook.ts' }, plugins: [builtApart({ '../hub/reportEdits.js': './hub-report.mjs' })] },
+  // The CLI: ES modules split per command. `plumbline hook` (on every edit an agent makes) and
+  // `trace-codes` (timed against rg) are bundles of their own: in the shared chunks they would
+  // load zod's full API and every locale, which the rest of the CLI uses, where zod/mini is
+  // enough for them. The hook's hub report is one more bundle, loaded only when a hub runs.
+  {
+    ...cli,
+    entryPoints: { main: 'engine/cli/bin.ts', 'hub-report': 'engine/hub/reportEdits.ts' },
+    splitting: true,
+    plugins: [builtApart({ './hook.js': './hook.mjs', './traceCodes.js': './trace-codes.mjs' })],
+  },
+  { ...cli, entryPoints: { hook: 'engine/cli/hook.ts', 'trace-codes': 'engine/cli/traceCodes.ts' }, plugins: [builtApart({ '../hub/reportEdits.js': './hub-report.mjs' })] },
   {
     ...common,
     platform: 'browser',

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { z } from 'zod';
+import * as z from '../zodMini';
 
 /**
  * Where trace codes live and what they look like (SPEC §3), as set in `plumbline.traceCodes.*`
@@ -11,10 +11,10 @@ import { z } from 'zod';
  * are drawn from that class, so an arbitrary regex is refused with a clear message.
  */
 export const TraceCodeSettings = z.object({
-  patterns: z.array(z.string().trim().min(1)).min(1).default(['new CustomError', 'trace:']),
-  format: z.string().default('[0-9A-Za-z]{4}'),
-  registry: z.string().min(1).default('trace-codes.json'),
-  exclude: z.array(z.string()).default([]),
+  patterns: z._default(z.array(z.string().check(z.trim(), z.minLength(1))).check(z.minLength(1)), ['new CustomError', 'trace:']),
+  format: z._default(z.string(), '[0-9A-Za-z]{4}'),
+  registry: z._default(z.string().check(z.minLength(1)), 'trace-codes.json'),
+  exclude: z._default(z.array(z.string()), []),
 });
 export type TraceCodeSettings = z.input<typeof TraceCodeSettings>;
 

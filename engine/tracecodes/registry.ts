@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from '../zodMini';
 import { writeFileAtomic } from '../fs';
 import type { TraceCodeIndex } from './codeIndex';
 import { relativeTo } from './scan';
@@ -12,10 +12,10 @@ import { relativeTo } from './scan';
  * it still explain themselves.
  */
 export const Registry = z.object({
-  format: z.string().optional(),
+  format: z.optional(z.string()),
   codes: z.record(
     z.string(),
-    z.object({ key: z.string().optional(), sites: z.array(z.string()), retired: z.boolean().optional() }),
+    z.object({ key: z.optional(z.string()), sites: z.array(z.string()), retired: z.optional(z.boolean()) }),
   ),
 });
 export type Registry = z.infer<typeof Registry>;

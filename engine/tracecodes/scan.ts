@@ -37,7 +37,9 @@ export interface ScanResult {
 function sourceFiles(roots: string[], config: TraceCodeConfig, failures: ScanResult['failures'], onFile?: (count: number) => void): string[] {
   const excluded = config.isExcluded;
   const files: string[] = [];
-  // Paths relative to the root are built along the walk (path.relative per file costs more than the read).
+  // Paths are built along the walk by concatenation: the roots are normalized once, and
+  // path.join or path.relative per file costs more than the file's read.
+  const child = (dir: string, name: string) => (dir.endsWith(path.sep) ? dir + name : dir + path.sep + name);
   const visit = (root: string, dir: string, relativeDir: string) => {
     let entries;
     try {
@@ -49,9 +51,9 @@ function sourceFiles(roots: string[], config: TraceCodeConfig, failures: ScanRes
     for (const entry of entries) {
       if (entry.isDirectory()) {
         const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
-        if (!skippedFolders.has(entry.name) && !excluded(relative) && !excluded(`${relative}/`)) visit(root, path.join(dir, entry.name), relative);
+        if (!skippedFolders.has(entry.name) && !excluded(relative) && !excluded(`${relative}/`)) visit(root, child(dir, entry.name), relative);
       } else if (entry.isFile() && isSourceFile(entry.name) && !excluded(relativeDir ? `${relativeDir}/${entry.name}` : entry.name)) {
-        files.push(path.join(dir, entry.name));
+        files.push(child(dir, entry.name));
         onFile?.(files.length);
       }
     }
@@ -66,7 +68,8 @@ function sourceFiles(roots: string[], config: TraceCodeConfig, failures: ScanRes
       failures.push({ file: root, error: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message });
       continue;
     }
-    visit(root, root, '');
+    const normal = path.normalize(root);
+    visit(normal, normal, '');
   }
   return files;
 }
