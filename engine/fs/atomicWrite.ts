@@ -32,8 +32,11 @@ function isTempFileOf(file: string, name: string): boolean {
  * The one way Plumbline replaces a file's content (plans, agent edits, undo, the store, lock
  * files): a crash at any moment leaves the old file or the new one, never a torn mix. The bytes go
  * to a temp file created exclusively in the same folder (rename is atomic only within one file
- * system), are fsynced, then renamed over the target, and the folder is fsynced so the rename
- * survives a power cut. A link is written through: the file it points at changes, the link stays.
+ * system), are fsynced, then renamed over the target: after a power cut the file holds the old
+ * bytes or the new ones, whole. The folder is not fsynced: that would only make the new bytes,
+ * rather than the old, certain to survive a power cut in the next seconds, and it costs as much
+ * as the write itself (an agent's edit step waits on it, as does every save of the store). A
+ * link is written through: the file it points at changes, the link stays.
  */
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
   const target = await writeTarget(file, options);
@@ -52,7 +55,6 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
     await rm(temp, { force: true }).catch(() => undefined);
     throw new WriteError(`cannot write ${file}: ${describeFsError(err)}`);
   }
-  await syncFolder(path.dirname(target));
 }
 
 /** The path to rename onto: the real file behind any link, its folder created when asked. */
@@ -88,19 +90,6 @@ export async function makeFoldersWithin(root: string, folder: string): Promise<s
     current = real;
   }
   return current;
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Windows cannot open or fsync a folder (EISDIR, EPERM); NTFS journals the rename itself.
-  }
 }
 
 /**

@@ -56,10 +56,22 @@ export function defineTool<S extends z.ZodType>(tool: Tool<S>): Tool {
   return tool as unknown as Tool;
 }
 
+const specs = new WeakMap<Tool, ToolSpec>();
+
+/**
+ * The tool as a model sees it. Every model call sends every tool's spec, and converting a zod
+ * schema to JSON Schema costs about as much as the rest of an agent step: each tool's is made
+ * once, and shared (providers copy what they send, never change it).
+ */
 export function toolSpec(tool: Tool): ToolSpec {
-  const schema = z.toJSONSchema(tool.schema, { target: 'draft-7' }) as Record<string, unknown>;
-  delete schema.$schema;
-  return { name: tool.name, description: tool.description, parameters: schema };
+  let spec = specs.get(tool);
+  if (!spec) {
+    const schema = z.toJSONSchema(tool.schema, { target: 'draft-7' }) as Record<string, unknown>;
+    delete schema.$schema;
+    spec = { name: tool.name, description: tool.description, parameters: schema };
+    specs.set(tool, spec);
+  }
+  return spec;
 }
 
 /**
