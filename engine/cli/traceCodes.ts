@@ -50,10 +50,28 @@ async function scanDir(ctx: CommandContext, args: string[], most: number) {
   return { root: result.files === 1 && result.index.files()[0] === root ? path.dirname(root) : root, config, ...result };
 }
 
-function siteJson(root: string, ref: SiteRef) {
+/**
+ * The JSON of sites under one root. A file's relative path is worked out once for all its
+ * sites, and a site listed again under its duplicate code is the same object.
+ */
+function siteJsonUnder(root: string): (ref: SiteRef) => ReturnType<typeof siteJson> {
+  const paths = new Map<string, string>();
+  const made = new Map<SiteRef['site'], ReturnType<typeof siteJson>>();
+  return (ref) => {
+    let json = made.get(ref.site);
+    if (!json) {
+      let file = paths.get(ref.file);
+      if (file === undefined) paths.set(ref.file, (file = relativeTo(root, ref.file)));
+      made.set(ref.site, (json = siteJson(file, ref)));
+    }
+    return json;
+  };
+}
+
+function siteJson(file: string, ref: SiteRef) {
   return {
     code: ref.site.code,
-    file: relativeTo(root, ref.file),
+    file,
     line: ref.site.line + 1,
     column: ref.site.character + 1,
     kind: ref.site.kind,
@@ -69,17 +87,18 @@ function siteLine(root: string, ref: SiteRef): string {
 async function runScan(ctx: CommandContext, args: string[]): Promise<number> {
   const { root, config, index, files } = await scanDir(ctx, args, 1);
   const sites = index.allSites();
-  const duplicates = index.duplicates();
+  const duplicates = index.duplicates(sites);
   const malformed = sites.filter((s) => s.site.code !== '' && !config.isWellFormed(s.site.code));
   const missing = sites.filter((s) => s.site.code === '');
   if (ctx.values.json) {
+    const json = siteJsonUnder(root);
     ctx.stdout.write(
       `${JSON.stringify({
         files,
-        sites: sites.map((s) => siteJson(root, s)),
-        duplicates: duplicates.map((d) => ({ code: d.code, count: d.sites.length, sites: d.sites.map((s) => siteJson(root, s)) })),
-        malformed: malformed.map((s) => siteJson(root, s)),
-        missing: missing.map((s) => siteJson(root, s)),
+        sites: sites.map(json),
+        duplicates: duplicates.map((d) => ({ code: d.code, count: d.sites.length, sites: d.sites.map(json) })),
+        malformed: malformed.map(json),
+        missing: missing.map(json),
       })}\n`,
     );
   } else {
@@ -101,7 +120,7 @@ async function runLookup(ctx: CommandContext, args: string[]): Promise<number> {
   const candidates = codesInQuery(query, config);
   const code = candidates.find((c) => index.sitesOf(c).length) ?? candidates[0] ?? query.trim();
   const sites = index.sitesOf(code);
-  if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ code, sites: sites.map((s) => siteJson(root, s)) })}\n`);
+  if (ctx.values.json) ctx.stdout.write(`${JSON.stringify({ code, sites: sites.map(siteJsonUnder(root)) })}\n`);
   else if (sites.length) ctx.stdout.write(`${sites.map((s) => siteLine(root, s)).join('\n')}\n`);
   else ctx.stderr.write(`plumbline: no site of ${candidates.length ? candidates.join(', ') : `"${query.trim()}"`} under ${args[1] ?? '.'}\n`);
   return sites.length ? 0 : 1;

@@ -84,14 +84,22 @@ export class TraceCodeIndex {
     return [...this.byFile.keys()].sort().flatMap((file) => this.byFile.get(file)!.map((site) => ({ file, site })));
   }
 
-  /** Codes with more than one site. */
-  duplicates(): { code: string; sites: SiteRef[] }[] {
-    const found: { code: string; sites: SiteRef[] }[] = [];
-    for (const code of this.codes().sort()) {
-      const sites = this.sitesOf(code);
-      if (sites.length > 1) found.push({ code, sites });
+  /**
+   * Codes with more than one site, by code; each code's sites ordered as sitesOf orders them.
+   * One pass over `all` (allSites, which a caller usually has already): a dense tree has as many
+   * duplicated codes as files, and a sitesOf per code cost more than the scan's output.
+   */
+  duplicates(all: readonly SiteRef[] = this.allSites()): { code: string; sites: SiteRef[] }[] {
+    const byCode = new Map<string, SiteRef[]>();
+    for (const ref of all) {
+      if (ref.site.code === '') continue;
+      const refs = byCode.get(ref.site.code);
+      if (refs) refs.push(ref);
+      else byCode.set(ref.site.code, [ref]);
     }
-    return found;
+    const found: { code: string; sites: SiteRef[] }[] = [];
+    for (const [code, sites] of byCode) if (sites.length > 1) found.push({ code, sites });
+    return found.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   }
 
   problems(file: string): TraceCodeProblem[] {
