@@ -126,7 +126,7 @@ function readerOf(config: TraceCodeConfig): Reader {
 function record(index: TraceCodeIndex, failures: ScanResult['failures'], file: string, found: Site[] | string, isRoot: boolean) {
   if (typeof found === 'string') failures.push({ file, error: found });
   // A root given as a file is always in the index, with or without sites.
-  else if (found.length || isRoot) index.set(file, found);
+  else if (found.length || isRoot) index.load(file, found);
 }
 
 /**
