@@ -20,8 +20,10 @@ const fixtureId = 'plumbline-test.lm-fixture';
  *
  * Every window is a cold start of the extension host (a new server and workspace each time),
  * though the machine's file cache is warm after the first. The comparison in the same windows
- * is the tests' language-model fixture, a 4 KB extension that also activates on start-up: VS
- * Code's count for it is what any extension pays in that window, busy as it is.
+ * is the tests' language-model fixture, a 4 KB extension that also activates on start-up: what
+ * VS Code counts for it (loading it, running its activate) is what any extension pays in that
+ * window, busy as it is. Its activation promise is no comparison: it resolves only once the
+ * extension host gets round to it, after the activations running meanwhile, Plumbline's too.
  */
 export async function run(): Promise<BenchRow[]> {
   const record = path.resolve('test/artifacts', `vscode-${newestVsCode.vscode}`, 'activation.json');
@@ -40,21 +42,25 @@ export async function run(): Promise<BenchRow[]> {
     });
   const vscodeTotal = counted('plumbline.plumbline', (a) => a.callActivateMs + a.finishActivateMs);
   const load = counted('plumbline.plumbline', (a) => a.loadCodeMs);
-  const fixture = counted(fixtureId, (a) => a.callActivateMs + a.finishActivateMs);
+  const ownCall = counted('plumbline.plumbline', (a) => a.callActivateMs);
+  // Its Call Activate only: its Finish waits for whatever else the extension host runs first,
+  // Plumbline's activate included, so it would count Plumbline's time as its own.
+  const fixture = counted(fixtureId, (a) => a.callActivateMs);
   const fixtureLoad = counted(fixtureId, (a) => a.loadCodeMs);
   const list = (samples: number[]) => samples.map((s) => s.toFixed(0)).join(', ');
   const version = records[0]?.vscode ?? newestVsCode.vscode;
   const activation = median(ours);
   return [
     {
-      name: `extension activation in VS Code ${version} (activate to resolved), median of ${windows} fresh windows: ${list(ours)} ms`,
+      name: `extension activation in VS Code ${version} (activate to resolved), median of ${windows} fresh window${windows === 1 ? '' : 's'}: ${list(ours)} ms`,
       value: activation,
       unit: 'ms',
       target: '≤ 250 ms',
       ok: activation <= 250,
     },
     { name: `  the same activations as VS Code counted them (Call + Finish Activate): ${list(vscodeTotal)} ms`, value: median(vscodeTotal), unit: 'ms', target: '— (cross-check)', ok: true },
-    { name: `  a 4 KB extension activated in the same windows (Call + Finish Activate): ${list(fixture)} ms`, value: median(fixture), unit: 'ms', target: '— (comparison, same run)', ok: true },
+    { name: `  activate's synchronous part as VS Code counted it (Call Activate): ${list(ownCall)} ms`, value: median(ownCall), unit: 'ms', target: '— (cross-check)', ok: true },
+    { name: `  the same for a 4 KB extension activated in the same windows: ${list(fixture)} ms`, value: median(fixture), unit: 'ms', target: '— (comparison, same run)', ok: true },
     { name: `  loading dist/client.js before activate (VS Code's Load Code): ${list(load)} ms`, value: median(load), unit: 'ms', target: '— (before activate)', ok: true },
     { name: `  loading the 4 KB extension in the same windows: ${list(fixtureLoad)} ms`, value: median(fixtureLoad), unit: 'ms', target: '— (comparison, same run)', ok: true },
   ];
