@@ -7,7 +7,7 @@
 //   dist/tree-sitter/     the tree-sitter grammars (wasm) the guard loads
 //   dist/sql-wasm.wasm    SQLite for the store (sql.js)
 //   dist/test/vscode/*.js the extension-test suite (not in --production builds)
-//   dist/bench.js         the benchmarks (only with --bench: npm run bench)
+//   dist/bench.js         the benchmarks (only with --bench: npm run bench, which also builds dist/test/vscode)
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -66,6 +66,9 @@ const testEntries = (await readdir('test/vscode/suite'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => path.join('test/vscode/suite', f));
 
+/** The extension-test suite; also built by --bench, whose activation benchmark runs one of its tests against the production client. */
+const testSuite = { ...node, entryPoints: testEntries, outdir: 'dist/test/vscode', external: [...node.external, 'vscode', 'mocha'] };
+
 const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist', external: [...node.external, 'vscode'] },
   { ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
@@ -92,7 +95,7 @@ const builds = [
   ...(production
     ? []
     : [
-        { ...node, entryPoints: testEntries, outdir: 'dist/test/vscode', external: [...node.external, 'vscode', 'mocha'] },
+        testSuite,
         // Broken suites for the runner's own checks (test/vscode/runner.test.ts).
         {
           ...node,
@@ -108,7 +111,10 @@ const builds = [
 ];
 
 if (bench) {
-  await esbuild.build({ ...node, entryPoints: { bench: 'bench/main.ts' }, outdir: 'dist', sourcemap: false, logLevel: 'warning' });
+  await Promise.all([
+    esbuild.build({ ...node, entryPoints: { bench: 'bench/main.ts' }, outdir: 'dist', sourcemap: false, logLevel: 'warning' }),
+    esbuild.build({ ...testSuite, logLevel: 'warning' }),
+  ]);
   process.exit(0);
 }
 

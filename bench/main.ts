@@ -1,3 +1,4 @@
+import * as activation from './activation.bench';
 import * as agent from './agent.bench';
 import * as cli from './cli.bench';
 import * as guard from './guard.bench';
@@ -32,6 +33,7 @@ const benches: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'agent engine', run: agent.run },
   { name: 'store', run: store.run },
   { name: 'agent hub', run: hub.run },
+  { name: 'extension activation', run: activation.run },
 ];
 
 async function main(): Promise<void> {

@@ -13,6 +13,8 @@ import { goToTraceCode, newTraceCode, traceCodeRegistry } from './traceCodes';
 export interface CommandContext {
   log: vscode.LogOutputChannel;
   languageClient: LanguageClient;
+  /** Settles once the language server has started or failed to (activate does not wait for it). */
+  serverStarted: Promise<void>;
   plans: PlanStore;
   agents: AgentHost;
   agentHooks: AgentHooks;
@@ -30,6 +32,8 @@ const commands: Record<string, Handler> = {
   'plumbline.showOutput': (ctx) => () => ctx.log.show(true),
   'plumbline.restartServer': (ctx) => async () => {
     ctx.log.info('Restarting the language server');
+    // A client still starting cannot be stopped (vscode-languageclient throws): restart after it.
+    await ctx.serverStarted;
     await ctx.languageClient.restart();
   },
   'plumbline.setTaskStatus': (ctx) => (arg) => setStatusCommand(ctx, arg),

@@ -9,6 +9,7 @@ import { ensureCodeServer, freePort, quietSettings, startCodeServer, vsCodeLines
 import { launchChromium } from '../../chromium';
 import { deepText, findWebviewFrame, postFromWebview } from './page';
 import {
+  ArtifactRequest,
   LogRequest,
   RunResult,
   ScreenshotRequest,
@@ -243,6 +244,12 @@ async function startRunnerServer(
       const { title, message } = WebviewPostRequest.parse(body);
       await postFromWebview(await findWebviewFrame(page, title), message);
       return {};
+    },
+    '/artifact': async (body) => {
+      const { name, content } = ArtifactRequest.parse(body);
+      const file = path.join(artifacts, name);
+      await writeFile(file, content);
+      return { file };
     },
     '/log': async (body) => {
       const { channel } = LogRequest.parse(body);

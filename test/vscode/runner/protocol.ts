@@ -53,4 +53,30 @@ export const WebviewPostRequest = z.object({ title: z.string(), message: z.unkno
 /** POST /log: the text of the output channel's log file named `channel`, as the person sees it. */
 export const LogRequest = z.object({ channel: z.string() });
 
+/** POST /artifact: writes `content` to test/artifacts/vscode-<version>/<name>, for the benchmarks to read. */
+export const ArtifactRequest = z.object({ name: z.string().regex(/^[\w-]+\.json$/), content: z.string() });
+
+/** One extension's activation as VS Code reports it (Developer: Startup Performance), whole ms. */
+export const ReportedActivation = z.object({
+  /** Reading and running the extension's main module. */
+  loadCodeMs: z.number(),
+  /** activate() until it returned (its synchronous part). */
+  callActivateMs: z.number(),
+  /** From activate() returning until its promise resolved. */
+  finishActivateMs: z.number(),
+  /** What activated it: onStartupFinished, api (a test or another extension asked), … */
+  event: z.string(),
+});
+export type ReportedActivation = z.infer<typeof ReportedActivation>;
+
+/** test/artifacts/vscode-<version>/activation.json, written by the activation test, read by bench/activation.bench.ts. */
+export const ActivationRecord = z.object({
+  vscode: z.string(),
+  /** Plumbline's own measure (PlumblineApi.activation). */
+  activateMs: z.number(),
+  /** VS Code's figures for every extension activated in the window, by lower-case id. */
+  reported: z.record(z.string(), ReportedActivation),
+});
+export type ActivationRecord = z.infer<typeof ActivationRecord>;
+
 export const TextResponse = z.object({ text: z.string() });

@@ -25,6 +25,11 @@ export async function screenshot(name: string): Promise<void> {
   if (available) await ask('/screenshot', { name });
 }
 
+/** Writes `value` as JSON to test/artifacts/vscode-<version>/<name> (the runner knows the version), for the benchmarks. */
+export async function writeArtifact(name: string, value: unknown): Promise<void> {
+  if (available) await ask('/artifact', { name, content: `${JSON.stringify(value, null, 2)}\n` });
+}
+
 export async function workbenchText(selector: string): Promise<string> {
   return (await ask('/workbench-text', { selector })).text;
 }
