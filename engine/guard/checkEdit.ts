@@ -14,7 +14,7 @@ import { SyntaxTrees, type Comment, type Definition, type EditReading } from './
  * same on both sides and cannot hold anything the edit did.
  */
 export class Guard {
-  constructor(private readonly trees = new SyntaxTrees()) {}
+  constructor(readonly trees = new SyntaxTrees()) {}
 
   /**
    * `text` is the baseline of the open file `key`, what its next edit will be checked against:

@@ -1,17 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { Guard, guardLanguage, SyntaxTrees } from '../../engine/guard';
 import { editCases } from '../fixtures/editCorpus';
+import { handlerClass as handlers } from '../fixtures/handlerClass';
 
 const typescript = guardLanguage('typescript');
 
-/** A class of `methods` six-line methods; `tag` makes each text one no tree was made of yet. */
-function handlers(methods: number, tag: string): string[] {
-  const lines = [`export class Handlers { // ${tag}`];
-  for (let i = 0; i < methods; i++) {
-    lines.push(`  handle${i}(input: Request): Result {`, `    const value = input.items.filter((item) => item.id !== ${i});`, `    if (value.length === 0) throw new HandlerError("${i}", "Empty");`, '    return { total: value.length };', '  }', '');
-  }
-  return [...lines, '}', ''];
-}
 
 /** The agent's edit: `span` lines from method `method` on replaced with a placeholder. */
 function drop(lines: string[], method: number, span = 12): string {
@@ -28,7 +21,8 @@ async function until(check: () => boolean): Promise<void> {
 
 /** The trees of open files' baselines, parsed in the background when the baseline is recorded. */
 describe('the guard\'s kept trees', () => {
-  it('a check against a kept tree finds exactly what a check without one finds, on every corpus edit', async () => {
+  it('a check against a kept tree finds exactly what a check without one finds, on every corpus edit', async function () {
+    this.timeout(120_000);
     const trees = new SyntaxTrees();
     const kept = new Guard(trees);
     for (const c of editCases()) {
@@ -124,28 +118,5 @@ describe('the guard\'s kept trees', () => {
     for (const name of ['3', '4', '5', '6']) guard.releaseTree(name);
     await trees.kept.settled();
     assert.equal(trees.kept.size, 0);
-  });
-
-  it('1,000 files opened, parsed, checked and closed: every tree is freed (tree-sitter\'s memory does not grow)', async function () {
-    this.timeout(120_000);
-    const trees = new SyntaxTrees();
-    const guard = new Guard(trees);
-    // A tree takes about 40 bytes per character: each of these 400-line files about 500 kB of
-    // tree-sitter's memory, half a gigabyte for 1,000 of them if closing freed nothing.
-    const cycle = async (i: number) => {
-      const lines = handlers(66, `file ${i}`);
-      guard.keepTree(`file${i}.ts`, lines.join('\n'), typescript);
-      await trees.kept.settled();
-      assert.equal(trees.kept.state(`file${i}.ts`), 'ready');
-      assert.equal((await guard.checkEdit(lines.join('\n'), drop(lines, 20), typescript)).length, 1);
-      guard.releaseTree(`file${i}.ts`);
-    };
-    // The recent trees of the checks (a few files' worth) and the grammar fill the memory first.
-    for (let i = 0; i < 50; i++) await cycle(i);
-    const before = process.memoryUsage().external;
-    for (let i = 50; i < 1_000; i++) await cycle(i);
-    const grown = (process.memoryUsage().external - before) / 1e6;
-    assert.equal(trees.kept.size, 0);
-    assert.ok(grown < 40, `tree-sitter's memory grew by ${grown.toFixed(0)} MB`);
   });
 });
