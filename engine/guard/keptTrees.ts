@@ -129,7 +129,14 @@ export class KeptTrees {
 
   private async parseWaiting(): Promise<void> {
     // The newest first: the file opened last is the one most likely to be edited next.
-    for (let entry = this.newestWaiting(); entry; entry = this.newestWaiting()) await this.parseInSlices(entry);
+    for (let entry = this.newestWaiting(); entry; entry = this.newestWaiting()) {
+      try {
+        await this.parseInSlices(entry);
+      } catch {
+        // tree-sitter or the grammar did not load: the file's check parses, and says so, itself.
+        for (const [key, kept] of this.kept) if (kept === entry) this.release(key);
+      }
+    }
   }
 
   private newestWaiting(): Kept | undefined {

@@ -119,4 +119,13 @@ describe('the guard\'s kept trees', () => {
     await trees.kept.settled();
     assert.equal(trees.kept.size, 0);
   });
+
+  it('a grammar that does not load keeps nothing and breaks nothing (the check reports the failure itself)', async () => {
+    const trees = new SyntaxTrees();
+    const missing = { ...typescript, grammar: 'tree-sitter-missing.wasm' };
+    trees.keep('g.ts', 'const a = 1;\n', missing);
+    await trees.kept.settled();
+    assert.equal(trees.kept.size, 0);
+    await assert.rejects(new Guard(trees).checkEdit('const a = 1;\n', 'const a = 2;\n', missing), /ENOENT/);
+  });
 });
