@@ -178,7 +178,9 @@ export class SyntaxTrees {
     while (this.trees.size > recentTrees) {
       const [oldest, { tree: old }] = this.trees.entries().next().value!;
       this.trees.delete(oldest);
-      old.delete();
+      // Freed after the check: releasing a tree that shares its nodes with no other (another
+      // file's) walks every one of them, milliseconds for a large file, which this check need not wait for.
+      setImmediate(() => old.delete());
     }
     return tree;
   }
