@@ -49,6 +49,8 @@ export class SyntaxTrees {
   private readonly trees = new Map<string, { file: string; tree: Tree }>();
   /** The trees of open files' baselines: their first check finds the text before already parsed. */
   readonly kept: KeptTrees;
+  /** Trees let go from the recent ones and not freed yet (see freeSoon). */
+  private readonly unfreed: Tree[] = [];
 
   /** `sliceMs`: how long a slice of a background parse may run (tests make it short, to catch a parse midway). */
   constructor(
@@ -90,6 +92,7 @@ export class SyntaxTrees {
   private async readTrees(before: string, after: string, hunks: Hunk[], file: string, oldRanges: LineRange[], newRanges: LineRange[]): Promise<EditReading> {
     const [parser, grammar] = await Promise.all([this.getParser(), this.getGrammar(file)]);
     // From here on nothing awaits: the trees read below cannot be evicted meanwhile.
+    this.freeUnfreed();
     parser.setLanguage(grammar.language);
     const oldTree = this.tree(file, before, () => parser.parse(before));
     const newTree = this.tree(file, after, () => {
@@ -178,11 +181,22 @@ export class SyntaxTrees {
     while (this.trees.size > recentTrees) {
       const [oldest, { tree: old }] = this.trees.entries().next().value!;
       this.trees.delete(oldest);
-      // Freed after the check: releasing a tree that shares its nodes with no other (another
-      // file's) walks every one of them, milliseconds for a large file, which this check need not wait for.
-      setImmediate(() => old.delete());
+      this.freeSoon(old);
     }
     return tree;
+  }
+
+  /**
+   * Frees a tree after the check that let it go has answered: releasing a tree that shares its
+   * nodes with no other (another file's) walks every one of them, milliseconds for a large file.
+   * At the latest before the next check, so a loop of checks that never yields holds no more.
+   */
+  private freeSoon(tree: Tree): void {
+    if (this.unfreed.push(tree) === 1) setImmediate(() => this.freeUnfreed());
+  }
+
+  private freeUnfreed(): void {
+    for (const tree of this.unfreed.splice(0)) tree.delete();
   }
 
   private getRuntime(): Promise<void> {
