@@ -65,9 +65,24 @@ export class GuardService {
     this.folders = folders;
   }
 
-  /** An editor opened the file: what it shows is the baseline, unless one is already kept. */
+  /**
+   * An editor opened the file: what it shows is the baseline, unless one is already kept. Its
+   * syntax tree is parsed now, in the background, so the first edit's check parses only the edit.
+   */
   opened(document: TextDocument): void {
-    if (!this.baselines.has(document.uri)) this.baselines.set(document.uri, document.getText());
+    this.setBaseline(document.uri, this.baselines.get(document.uri) ?? document.getText());
+  }
+
+  /** The editor closed the file: its tree is freed (the baseline stays, for changes on disk). */
+  closed(uri: string): void {
+    this.guard.releaseTree(uri);
+  }
+
+  /** The file's baseline; an open file keeps its tree (a closed one would hold it for nothing). */
+  private setBaseline(uri: string, text: string): void {
+    this.baselines.set(uri, text);
+    const file = toPath(uri);
+    if (file && this.documents.get(uri)) this.guard.keepTree(uri, text, languageOfFile(file));
   }
 
   /** Saved: the check a change scheduled runs now; what it finds stands (saving blesses nothing). */
@@ -131,22 +146,22 @@ export class GuardService {
     const root = this.gitRoot(file);
     if (root && (existsSync(path.join(root, '.git', 'index.lock')) || (await this.matchesGit(root, file, after)))) {
       // A checkout, pull or stash: git wrote it, not an agent.
-      this.baselines.set(uri, after);
+      this.setBaseline(uri, after);
       this.clear(uri);
       return;
     }
     const before = this.baselines.get(uri) ?? (root ? await this.gitVersion(root, file, 'HEAD') : undefined);
     if (before === undefined) {
-      this.baselines.set(uri, after);
+      this.setBaseline(uri, after);
       return;
     }
-    this.baselines.set(uri, before);
+    this.setBaseline(uri, before);
     await this.recheck(uri, after, undefined, { typed: false, generation });
   }
 
   /** An edit a hub agent reported: its `before` is the baseline, and its findings are published. */
   async reported(uri: string, before: string, after: string, language: GuardLanguage): Promise<Violation[]> {
-    this.baselines.set(uri, before);
+    this.setBaseline(uri, before);
     return this.recheck(uri, after, language);
   }
 
@@ -154,7 +169,7 @@ export class GuardService {
   async accept(uri: string): Promise<void> {
     const file = toPath(uri);
     const text = this.documents.get(uri)?.getText() ?? (file ? await readText(file) : undefined);
-    if (text !== undefined) this.baselines.set(uri, text);
+    if (text !== undefined) this.setBaseline(uri, text);
     this.replacedSinceBaseline.delete(uri);
     this.clear(uri);
     this.log.info(`Guard: edit accepted for ${file ?? uri}`);
@@ -211,7 +226,7 @@ export class GuardService {
     const found = await this.guard.checkEdit(before, after, language ?? languageOfFile(file));
     if (editor && this.generations.get(uri) !== editor.generation) return [];
     if (found.length === 0) {
-      this.baselines.set(uri, after);
+      this.setBaseline(uri, after);
       this.replacedSinceBaseline.delete(uri);
       this.clear(uri);
       return [];

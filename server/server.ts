@@ -111,6 +111,7 @@ documents.onDidChangeContent(({ document }) => {
   guard.changedInEditor(document);
 });
 documents.onDidClose(({ document }) => {
+  guard.closed(document.uri);
   void plans.closed(document.uri);
   void traceCodes.closed(document.uri);
 });

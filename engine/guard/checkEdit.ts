@@ -14,7 +14,20 @@ import { SyntaxTrees, type Comment, type Definition, type EditReading } from './
  * same on both sides and cannot hold anything the edit did.
  */
 export class Guard {
-  constructor(private readonly trees = new SyntaxTrees()) {}
+  constructor(readonly trees = new SyntaxTrees()) {}
+
+  /**
+   * `text` is the baseline of the open file `key`, what its next edit will be checked against:
+   * its syntax tree is parsed now, in the background, so that check parses only the edit.
+   * Kept until `releaseTree(key)` (the file closed) or the next baseline.
+   */
+  keepTree(key: string, text: string, language: GuardLanguage): void {
+    this.trees.keep(key, text, language);
+  }
+
+  releaseTree(key: string): void {
+    this.trees.release(key);
+  }
 
   async checkEdit(before: string, after: string, language: GuardLanguage): Promise<Violation[]> {
     if (before === after) return [];

@@ -7,6 +7,7 @@ import { embeddedInHtml } from './embedded';
 import { htmlComments } from './fallbackComments';
 import { linesOf, type Hunk } from './hunks';
 import { editsOf } from './incremental';
+import { KeptTrees } from './keptTrees';
 import type { GuardLanguage } from './languages';
 import { commentsAndDefinitions, mergeRanges, readRanges, type Definition, type Language, type LineRange, type ParsedText, type Query, type Tree } from './treeRead';
 
@@ -30,13 +31,14 @@ interface Grammar {
 }
 
 /** How many trees to keep: a few files checked in turn, each against its previous version. */
-const keptTrees = 8;
+const recentTrees = 8;
 
 /**
  * web-tree-sitter and the grammars of @vscode/tree-sitter-wasm. The wasm files sit beside the
  * bundle (dist/tree-sitter/, copied by esbuild.mjs) or, when running from source, in the package.
  */
 export class SyntaxTrees {
+  private runtime: Promise<void> | undefined;
   private parser: Promise<Parser> | undefined;
   private readonly grammars = new Map<string, Promise<Grammar>>();
   /**
@@ -45,8 +47,38 @@ export class SyntaxTrees {
    * incrementally from it, which costs a few milliseconds instead of a full parse.
    */
   private readonly trees = new Map<string, { file: string; tree: Tree }>();
+  /** The trees of open files' baselines: their first check finds the text before already parsed. */
+  readonly kept: KeptTrees;
+  /** Trees let go from the recent ones and not freed yet (see freeSoon). */
+  private readonly unfreed: Tree[] = [];
 
-  constructor(private readonly wasmDir = defaultWasmDir()) {}
+  /** `sliceMs`: how long a slice of a background parse may run (tests make it short, to catch a parse midway). */
+  constructor(
+    private readonly wasmDir = defaultWasmDir(),
+    sliceMs?: number,
+  ) {
+    this.kept = new KeptTrees(
+      () => this.getRuntime().then(() => new TreeSitter.Parser()),
+      (file) => this.getGrammar(file).then((grammar) => grammar.language),
+      sliceMs,
+    );
+  }
+
+  /**
+   * Keeps the tree of `text` for `key` (an open file, whose baseline it is) until `release(key)`
+   * or the next `keep(key, …)`: from the trees at hand when one is of that text, else parsed in
+   * the background. Languages read without a tree keep nothing.
+   */
+  keep(key: string, text: string, language: GuardLanguage): void {
+    if (!language.grammar) return this.kept.release(key);
+    const recent = this.trees.get(text);
+    this.kept.keep(key, language.grammar, text, recent?.file === language.grammar ? recent.tree : undefined);
+  }
+
+  /** The file closed: the tree kept for it is freed. */
+  release(key: string): void {
+    this.kept.release(key);
+  }
 
   async readEdit(before: string, after: string, hunks: Hunk[], language: GuardLanguage): Promise<EditReading> {
     const oldRanges = mergeRanges(hunks.map((h): LineRange => [h.oldStart, h.oldStart + Math.max(h.removed.length, 1)]));
@@ -60,6 +92,7 @@ export class SyntaxTrees {
   private async readTrees(before: string, after: string, hunks: Hunk[], file: string, oldRanges: LineRange[], newRanges: LineRange[]): Promise<EditReading> {
     const [parser, grammar] = await Promise.all([this.getParser(), this.getGrammar(file)]);
     // From here on nothing awaits: the trees read below cannot be evicted meanwhile.
+    this.freeUnfreed();
     parser.setLanguage(grammar.language);
     const oldTree = this.tree(file, before, () => parser.parse(before));
     const newTree = this.tree(file, after, () => {
@@ -131,29 +164,48 @@ export class SyntaxTrees {
   }
 
   /**
-   * The tree of a text, from the kept ones or made now (and then kept, the oldest let go).
-   * Keyed by the text alone: building a grammar-and-text key would copy the whole text.
+   * The tree of a text, from the recent ones, an open file's kept one or made now (and then
+   * kept among the recent ones, the oldest let go). Keyed by the text alone: building a grammar-and-text key would copy the whole text.
    */
   private tree(file: string, text: string, make: () => Tree | null): Tree {
-    const kept = this.trees.get(text);
+    const recent = this.trees.get(text);
     this.trees.delete(text);
-    let tree = kept?.file === file ? kept.tree : undefined;
+    let tree = recent?.file === file ? recent.tree : undefined;
     if (!tree) {
-      kept?.tree.delete();
-      tree = make() ?? undefined;
+      recent?.tree.delete();
+      tree = this.kept.take(file, text) ?? make() ?? undefined;
       if (!tree) throw new Error(`tree-sitter could not parse this text with ${file}`);
+      this.kept.adopt(file, text, tree);
     }
     this.trees.set(text, { file, tree });
-    while (this.trees.size > keptTrees) {
+    while (this.trees.size > recentTrees) {
       const [oldest, { tree: old }] = this.trees.entries().next().value!;
       this.trees.delete(oldest);
-      old.delete();
+      this.freeSoon(old);
     }
     return tree;
   }
 
+  /**
+   * Frees a tree after the check that let it go has answered: releasing a tree that shares its
+   * nodes with no other (another file's) walks every one of them, milliseconds for a large file.
+   * At the latest before the next check, so a loop of checks that never yields holds no more.
+   */
+  private freeSoon(tree: Tree): void {
+    if (this.unfreed.push(tree) === 1) setImmediate(() => this.freeUnfreed());
+  }
+
+  private freeUnfreed(): void {
+    for (const tree of this.unfreed.splice(0)) tree.delete();
+  }
+
+  private getRuntime(): Promise<void> {
+    this.runtime ??= TreeSitter.Parser.init({ locateFile: (file: string) => path.join(this.wasmDir, file) });
+    return this.runtime;
+  }
+
   private getParser(): Promise<Parser> {
-    this.parser ??= TreeSitter.Parser.init({ locateFile: (file: string) => path.join(this.wasmDir, file) }).then(() => new TreeSitter.Parser());
+    this.parser ??= this.getRuntime().then(() => new TreeSitter.Parser());
     return this.parser;
   }
 
@@ -161,7 +213,7 @@ export class SyntaxTrees {
     let loaded = this.grammars.get(file);
     if (!loaded) {
       // Bytes, not a path: web-tree-sitter's own file loading does not survive bundling. Languages load once the runtime has.
-      loaded = Promise.all([readFile(path.join(this.wasmDir, file)), this.getParser()])
+      loaded = Promise.all([readFile(path.join(this.wasmDir, file)), this.getRuntime()])
         .then(([bytes]) => TreeSitter.Language.load(bytes))
         .then((language) => ({
           language,

@@ -22,8 +22,10 @@ import { URI } from 'vscode-uri';
 import { CheckEditRequest, CriticalViolationNotification, ReportedEditRequest } from '../../engine/protocol/lsp';
 import { eventually, startServer, type ServerUnderTest } from './languageServer';
 import { storeClass } from '../fixtures/storeClass';
+import { handlerClass as handlers } from '../fixtures/handlerClass';
 
 const original = storeClass;
+
 const dropped = original.replace(/  load[\s\S]*?this\.items\.delete\(key\);\n  }\n/, '  // ... (other methods)\n');
 
 /** The guard in the built server: files changed on disk are checked against their baseline. */
@@ -149,6 +151,27 @@ describe('the guard over LSP', () => {
       const edit = restore.edit!.changes![uri('editor.ts')][0];
       await change('editor.ts', edit.range, edit.newText);
       await eventually(() => guardFindings('editor.ts').length === 0 || undefined);
+    });
+
+    it('reports an agent\'s placeholder drop that is the first change to a file just opened', async () => {
+      await open('opened.ts', handlers(300, 'opened').join('\n'));
+      // Time for the background parse of the file as opened, which the edit then need not wait for.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await change('opened.ts', { start: at(601), end: at(613) }, '  // ... existing code ...\n');
+      const found = await eventually(() => guardFindings('opened.ts').find((d) => d.code === 'placeholder-dropped'));
+      assert.equal(found.range.start.line, 601);
+      assert.match(String(found.message), /`\/\/ \.\.\. existing code \.\.\.` replaced 12 lines: class members `handle100`, `handle101`/);
+      assert.match(found.relatedInformation![0].message, /Dropped code:\n {2}handle100\(input: Request\): Result \{/);
+    });
+
+    it('reports it the same when the edit arrives while the file just opened is still being parsed', async () => {
+      // 15,000 lines and the edit sent right behind the open: its check comes long before the
+      // background parse of the file could have ended, and finishes that parse.
+      await open('racing.ts', handlers(2_500, 'racing').join('\n'));
+      await change('racing.ts', { start: at(12_001), end: at(12_043) }, '  // ... existing code ...\n');
+      const found = await eventually(() => guardFindings('racing.ts').find((d) => d.code === 'placeholder-dropped'), 30_000);
+      assert.equal(found.range.start.line, 12_001);
+      assert.match(String(found.message), /replaced 42 lines: class members `handle2000`, `handle2001`, `handle2002`, `handle2003`, `handle2004`, `handle2005` and 1 more/);
     });
 
     it('a finding on an open file survives the file missing on disk for a moment (an editor saving through a temporary file)', async () => {
