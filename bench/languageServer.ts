@@ -16,6 +16,8 @@ import { URI } from 'vscode-uri';
 /** The built language server in its own process, as an editor runs it, for the rows that time it. */
 export interface BenchServer {
   connection: ProtocolConnection;
+  /** The server process's id, to read its memory. */
+  pid: number;
   /**
    * Resolves once diagnostics of `uri` that `wanted` accepts are published. Call it before the
    * change it waits for: what arrives before the call is not seen.
@@ -36,6 +38,7 @@ export async function startServer(dir: string): Promise<BenchServer> {
   await connection.sendNotification(InitializedNotification.type, {});
   return {
     connection,
+    pid: child.pid!,
     diagnostics: (uri, wanted, what) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {

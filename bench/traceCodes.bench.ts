@@ -1,23 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  createProtocolConnection,
-  DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
-  InitializedNotification,
-  InitializeRequest,
-  PublishDiagnosticsNotification,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type PublishDiagnosticsParams,
-} from 'vscode-languageserver-protocol/node';
+import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { TraceCodeLookupRequest } from '../engine/protocol/lsp';
 import { scanTreeParallel, traceCodeConfig } from '../engine/tracecodes';
 import type { BenchRow } from './main';
-import { median } from './stats';
+import { startServer } from './languageServer';
+import { median, percentile } from './stats';
 
 /**
  * SPEC §9 rows 3 and 5: the trace code scan of a generated 15,000-file source tree, as a ratio
@@ -186,23 +177,16 @@ function bigFile(): string {
 }
 
 async function languageServer(dir: string): Promise<BenchRow[]> {
-  // npm runs scripts from the package root; the server is the one `npm run bench` just built.
-  const bin = path.resolve('dist/server.js');
-  const child = spawn(process.execPath, [bin, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  const published: ((p: PublishDiagnosticsParams) => void)[] = [];
-  connection.onNotification(PublishDiagnosticsNotification.type, (p) => published.forEach((f) => f(p)));
-  connection.listen();
+  const file = path.join(dir, 'packages/big.ts');
+  writeFileSync(file, bigFile());
+  const uri = URI.file(file).toString();
+  const server = await startServer(dir);
+  const { connection } = server;
   try {
-    const file = path.join(dir, 'packages/big.ts');
-    writeFileSync(file, bigFile());
-    const uri = URI.file(file).toString();
-    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: URI.file(dir).toString(), capabilities: {}, workspaceFolders: [{ uri: URI.file(dir).toString(), name: 'tree' }] });
-    await connection.sendNotification(InitializedNotification.type, {});
     // The lookup waits for the first scan: after it, the whole tree is in the server.
     await connection.sendRequest(TraceCodeLookupRequest.method, { query: '0000' });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
     await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: bigFile() } });
     // Each change makes the line-2525 site a duplicate of the line-25 one, or undoes that; the
@@ -212,16 +196,7 @@ async function languageServer(dir: string): Promise<BenchRow[]> {
     const latencies: number[] = [];
     for (let version = 2; version < 62; version++) {
       const duplicate = version % 2 === 0;
-      const arrived = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no diagnostics for change ${version} after 10 s`)), 10_000);
-        const listener = (p: PublishDiagnosticsParams) => {
-          if (p.uri !== uri || p.diagnostics.some((d) => d.code === 'duplicate-trace-code') !== duplicate) return;
-          published.splice(published.indexOf(listener), 1);
-          clearTimeout(timer);
-          resolve();
-        };
-        published.push(listener);
-      });
+      const arrived = server.diagnostics(uri, (d) => d.some((x) => x.code === 'duplicate-trace-code') === duplicate, `change ${version}`);
       const start = performance.now();
       await connection.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version },
@@ -230,16 +205,12 @@ async function languageServer(dir: string): Promise<BenchRow[]> {
       await arrived;
       latencies.push(performance.now() - start);
     }
-    latencies.sort((a, b) => a - b);
-    const p95 = latencies[Math.ceil(latencies.length * 0.95) - 1];
+    const p95 = percentile(latencies, 95);
     return [
       { name: 'diagnostics after a change in a 5,000-line file (p95 of 60)', value: p95, unit: 'ms', target: '≤ 50 ms', ok: p95 <= 50 },
       { name: 'language server memory (RSS) on the 15,000-file tree', value: rss, unit: 'MB', target: '≤ 200 MB', ok: rss <= 200 },
     ];
   } finally {
-    await connection.sendRequest('shutdown').catch(() => undefined);
-    await connection.sendNotification('exit').catch(() => undefined);
-    connection.dispose();
-    child.kill();
+    await server.stop();
   }
 }

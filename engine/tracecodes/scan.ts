@@ -34,7 +34,7 @@ export interface ScanResult {
  * followed, so nothing outside the roots is read), without skipped and excluded folders. A root
  * that is a file is listed as it is.
  */
-function sourceFiles(roots: string[], config: TraceCodeConfig, failures: ScanResult['failures'], onFile?: (count: number) => void): string[] {
+function sourceFiles(roots: string[], config: TraceCodeConfig, failures: ScanResult['failures'], onFile?: (files: readonly string[]) => void): string[] {
   const excluded = config.isExcluded;
   const files: string[] = [];
   // Paths are built along the walk by concatenation: the roots are normalized once, and
@@ -54,7 +54,7 @@ function sourceFiles(roots: string[], config: TraceCodeConfig, failures: ScanRes
         if (!skippedFolders.has(entry.name) && !excluded(relative) && !excluded(`${relative}/`)) visit(root, child(dir, entry.name), relative);
       } else if (entry.isFile() && isSourceFile(entry.name) && !excluded(relativeDir ? `${relativeDir}/${entry.name}` : entry.name)) {
         files.push(child(dir, entry.name));
-        onFile?.(files.length);
+        onFile?.(files);
       }
     }
   };
@@ -146,10 +146,12 @@ export function scanTree(roots: string[], config: TraceCodeConfig, index = new T
 const chunkFiles = 64;
 
 /**
- * The worker of scanTreeParallel: it claims chunks of the file list through a shared counter
- * (so a slow disk or a dense corner of the tree never leaves one thread idle while another has a
- * backlog) and posts back, once, the sites of the files that have any and the errors. The
- * functions are the ones this thread runs, as source text, so no worker bundle is needed.
+ * The worker of scanTreeParallel: it gets the file list in batches while this thread still walks
+ * the tree, and reads from the first batch on. It claims chunks of the list through a shared
+ * counter (so a slow disk or a dense corner of the tree never leaves one thread idle while
+ * another has a backlog), waiting for the paths of a chunk it claimed ahead of the walk, and
+ * posts back, once, the sites of the files that have any and the errors. The functions are the
+ * ones this thread runs, as source text, so no worker bundle is needed.
  */
 const workerSource = `
 var __name = (f) => f;
@@ -160,9 +162,19 @@ const sitesIn = ${sitesIn.toString()};
 const { counter, chunk, regex, kinds, keywords, maxBytes } = workerData;
 const claims = new Int32Array(counter);
 const reader = { regex: new RegExp(regex.source, regex.flags), kinds: new Map(kinds), keywords: keywords.map((k) => Buffer.from(k)), maxBytes, buffer: Buffer.allocUnsafe(256 * 1024) };
-parentPort.once('message', (files) => {
+const files = [];
+let complete = false;
+let more = () => {};
+parentPort.on('message', (batch) => {
+  for (const file of batch.files) files.push(file);
+  complete = batch.last;
+  more();
+});
+(async () => {
   const found = [];
-  for (let from = Atomics.add(claims, 0, chunk); from < files.length; from = Atomics.add(claims, 0, chunk)) {
+  for (let from = Atomics.add(claims, 0, chunk); ; from = Atomics.add(claims, 0, chunk)) {
+    while (!complete && files.length < from + chunk) await new Promise((resolve) => (more = resolve));
+    if (from >= files.length) break;
     for (let i = from; i < Math.min(from + chunk, files.length); i++) {
       const sites = readSites(files[i], reader, fs, sitesIn);
       if (typeof sites === 'string' || sites.length) found.push(i, sites);
@@ -170,8 +182,11 @@ parentPort.once('message', (files) => {
   }
   parentPort.postMessage(found);
   parentPort.close();
-});
+})();
 `;
+
+/** Paths go to the workers in batches of this many while the walk goes on. */
+const batchFiles = 512;
 
 export interface ParallelOptions {
   /** Threads reading files, this one included; default one per core. */
@@ -181,10 +196,11 @@ export interface ParallelOptions {
 }
 
 /**
- * scanTree on every core: this thread walks the tree, then it and one worker thread per other
- * core read the files, claiming chunks of the list through a shared counter. The workers start
- * during the walk, once it has found enough files to be worth them, and send back only the files
- * with sites (or errors); the index is filled in walk order, so the result is scanTree's.
+ * scanTree on every core: this thread walks the tree while one worker thread per other core
+ * reads the files found so far, then joins them; all claim chunks of the list through a shared
+ * counter. The workers start during the walk, once it has found enough files to be worth them,
+ * and send back only the files with sites (or errors); the index is filled in walk order, so
+ * the result is scanTree's.
  */
 export async function scanTreeParallel(roots: string[], config: TraceCodeConfig, options: ParallelOptions = {}, index = new TraceCodeIndex(config)): Promise<ScanResult> {
   const failures: ScanResult['failures'] = [];
@@ -195,8 +211,14 @@ export async function scanTreeParallel(roots: string[], config: TraceCodeConfig,
   const workerData = { counter, chunk: chunkFiles, regex: { source: config.siteRegex.source, flags: config.siteRegex.flags }, kinds: [...config.kinds], keywords: config.keywords, maxBytes: maxFileBytes };
   const started: Worker[] = [];
   const workers: Promise<(number | Site[] | string)[]>[] = [];
-  const startWorkers = (count: number) => {
-    if (count !== minFiles || threads === 1) return;
+  let posted = 0;
+  const post = (files: readonly string[], last: boolean) => {
+    for (const worker of started) worker.postMessage({ files: files.slice(posted), last });
+    posted = files.length;
+  };
+  const startWorkers = (files: readonly string[]) => {
+    if (started.length && files.length - posted >= batchFiles) post(files, false);
+    if (files.length !== minFiles || threads === 1) return;
     for (let t = 1; t < threads; t++) {
       const worker = new Worker(workerSource, { eval: true, workerData });
       started.push(worker);
@@ -210,7 +232,7 @@ export async function scanTreeParallel(roots: string[], config: TraceCodeConfig,
     }
   };
   const files = sourceFiles(roots, config, failures, startWorkers);
-  for (const worker of started) worker.postMessage(files);
+  post(files, true);
   const rootSet = new Set(roots);
   const reader = readerOf(config);
   const results: (Site[] | string | undefined)[] = new Array(files.length);
