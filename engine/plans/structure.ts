@@ -54,8 +54,35 @@ export interface Structure {
 
 const md = new MarkdownIt('default', { html: true });
 // Block structure only: inline parsing (links, emphasis) is most of markdown-it's time and
-// tells a plan reader nothing it needs.
-md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text_join']);
+// tells a plan reader nothing it needs. Line breaks are normalized by readStructure, and only
+// when the text needs it: markdown-it's own rule copies every text, even one with only LFs.
+md.core.ruler.disable(['normalize', 'inline', 'linkify', 'replacements', 'smartquotes', 'text_join']);
+md.block.ruler.at('paragraph', paragraph);
+
+/**
+ * markdown-it's paragraph rule (14.x, rules_block/paragraph.mjs) without the paragraph's text:
+ * only its lines are read here (`map`), and joining and trimming the text of every paragraph
+ * was a tenth of what a parse allocates.
+ */
+function paragraph(state: MarkdownIt.StateBlock, startLine: number, endLine: number): boolean {
+  const terminators = state.md.block.ruler.getRules('paragraph');
+  const oldParentType = state.parentType;
+  let nextLine = startLine + 1;
+  state.parentType = 'paragraph';
+  for (; nextLine < endLine && !state.isEmpty(nextLine); nextLine++) {
+    // Indented as code, or a blockquote's lazy line: a continuation all the same.
+    if (state.sCount[nextLine] - state.blkIndent > 3 || state.sCount[nextLine] < 0) continue;
+    if (terminators.some((rule) => rule(state, nextLine, endLine, true))) break;
+  }
+  state.line = nextLine;
+  state.push('paragraph_open', 'p', 1).map = [startLine, nextLine];
+  const inline = state.push('inline', '', 0);
+  inline.map = [startLine, nextLine];
+  inline.children = [];
+  state.push('paragraph_close', 'p', -1);
+  state.parentType = oldParentType;
+  return true;
+}
 
 // A box holds a space, x or X (GFM), or a mark people use for other states (`-`, `~`, `/`, `?`,
 // `!`, ...); never another letter or a digit: `- [P] tasks = different files` is a legend and
@@ -63,7 +90,9 @@ md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text
 const itemStart = /^([ \t]*(?:>[ \t]?)*[ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(?:\[([ xX]|[^\]\r\nA-Za-z0-9])\](\*)?(?=[ \t]|$)[ \t]*)?/;
 
 export function readStructure(text: string, lines: readonly Line[]): Structure {
-  const tokens = md.parse(text, {});
+  // What markdown-it's normalize rule does (line breaks to LF, NUL to U+FFFD), when there is any.
+  const normal = /[\r\0]/.test(text) ? text.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD') : text;
+  const tokens = md.parse(normal, {});
   const structure: Structure = {
     headings: [],
     items: [],

@@ -11,11 +11,20 @@ export interface Line {
 /** Splits on CRLF, LF and lone CR, the way markdown-it counts lines. */
 export function splitLines(text: string): Line[] {
   const lines: Line[] = [];
-  const re = /\r\n|\n|\r/g;
+  // indexOf, not a regex: every parse splits its whole file, and a match array per line was
+  // most of what splitting allocated. The next LF and the next CR are each looked for again
+  // only once passed, so a file of lone CRs (or with one CR at its end) stays one pass.
+  let lf = text.indexOf('\n');
+  let cr = text.indexOf('\r');
   let start = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    lines.push({ text: text.slice(start, m.index), start, end: m.index, eol: m[0] });
-    start = m.index + m[0].length;
+  for (;;) {
+    if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
+    if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
+    const at = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+    if (at === -1) break;
+    const eol = text.charCodeAt(at) === 13 ? (text.charCodeAt(at + 1) === 10 ? '\r\n' : '\r') : '\n';
+    lines.push({ text: text.slice(start, at), start, end: at, eol });
+    start = at + eol.length;
   }
   lines.push({ text: text.slice(start), start, end: text.length, eol: '' });
   return lines;
