@@ -27,6 +27,8 @@ export class PlanService {
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private full = true;
+  /** The scan under way, if any: publishing waits for it. */
+  private scanning: symbol | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -40,16 +42,32 @@ export class PlanService {
     this.filter = planFilter(include?.length ? include : undefined, exclude?.length ? exclude : undefined);
   }
 
-  /** Reads every plan of the workspace folders; open documents win over the disk. */
+  /**
+   * Reads every plan of the workspace folders; open documents win over the disk. The index is
+   * filled in place (plans gone since the last scan are dropped at its end) and nothing is
+   * published until the scan ends: a publish midway would tell the clients that every plan not
+   * yet read again was removed, and report links to them as unknown.
+   */
   async scan(): Promise<void> {
     const started = Date.now();
-    for (const doc of this.index.documents()) this.index.delete(doc.file);
-    this.readOnly.clear();
-    if (this.folders.length) {
-      const loaded = await loadPlans(this.folders, '/', this.filter, this.index);
-      for (const file of loaded.readOnly) this.readOnly.add(file);
-      for (const failure of loaded.failures) this.log.warn(`Plans: cannot read ${failure.file}: ${failure.error}`);
+    const scan = (this.scanning = Symbol('scan'));
+    const seen = new Set<string>();
+    const readOnly = new Set<string>();
+    try {
+      if (this.folders.length) {
+        const loaded = await loadPlans(this.folders, '/', this.filter, this.index);
+        for (const file of loaded.files) seen.add(file);
+        for (const file of loaded.readOnly) readOnly.add(file);
+        for (const failure of loaded.failures) this.log.warn(`Plans: cannot read ${failure.file}: ${failure.error}`);
+      }
+    } finally {
+      // A newer scan (settings changed meanwhile) finishes the job.
+      if (this.scanning === scan) this.scanning = undefined;
     }
+    if (this.scanning) return;
+    for (const doc of this.index.documents()) if (!seen.has(doc.file)) this.index.delete(doc.file);
+    this.readOnly.clear();
+    for (const file of readOnly) this.readOnly.add(file);
     for (const doc of this.documents.all()) this.updateFromEditor(doc);
     this.log.info(`Plans: ${this.index.documents().length} plan file(s) read in ${Date.now() - started} ms`);
     this.full = true;
@@ -145,6 +163,8 @@ export class PlanService {
    * title or status). Problems are cheap to recompute; summaries are built only when needed.
    */
   publish(): void {
+    // The scan's end publishes everything.
+    if (this.scanning) return;
     const changed: PlanSummary[] = [];
     const present = new Set<string>();
     for (const doc of this.index.documents()) {

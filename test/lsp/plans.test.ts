@@ -7,6 +7,7 @@ import {
   CodeLensRequest,
   CompletionRequest,
   DefinitionRequest,
+  DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidOpenTextDocumentNotification,
   DocumentSymbolRequest,
@@ -177,6 +178,32 @@ describe('plan features over LSP', () => {
     assert.deepEqual(toggle, { applied: false, message: 'line 3 has no checkbox' });
     assert.equal(applied.length, count, 'nothing was applied');
     assert.ok(server.logs.some((l) => /rejected a request of the wrong shape/.test(l.message)));
+  });
+
+  it('reads the plans again when their settings change, announcing only what changed: never every plan gone midway', async () => {
+    // Enough plans that reading them again takes longer than the 150 ms between publishes.
+    for (let i = 0; i < 800; i++) {
+      mkdirSync(path.join(workspace, `many/p${i % 20}`), { recursive: true });
+      const steps = Array.from({ length: 100 }, (_, n) => `- [${n % 3 ? ' ' : 'x'}] Step ${n} of plan ${i}: read the input, check it, write the output`);
+      writeFileSync(path.join(workspace, `many/p${i % 20}/plan${i}.md`), `# Plan ${i}\n\n${steps.join('\n')}\n`);
+    }
+    const created = (relative: string) => ({ uri: uri(relative), type: FileChangeType.Created as FileChangeType });
+    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [created('many')] });
+    await eventually(() => plansChanged.some((p) => p.changed.some((plan) => plan.uri === uri('many/p19/plan799.md'))), 'the new plans');
+
+    const from = plansChanged.length;
+    const settings = (exclude: string[]) => ({ settings: { plumbline: { plans: { exclude } } } });
+    await server.connection.sendNotification(DidChangeConfigurationNotification.type, settings(['plans/table.md']));
+    // A file saved while the plans are read again: its publish must not go out midway.
+    await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('many/p0/plan0.md'), type: FileChangeType.Changed }] });
+    await eventually(() => plansChanged.slice(from).some((p) => p.removed.includes(uri('plans/table.md'))), 'the excluded plan to go');
+    const removed = plansChanged.slice(from).flatMap((p) => p.removed);
+    assert.deepEqual(removed, [uri('plans/table.md')], 'only the excluded plan is removed');
+
+    const back = plansChanged.length;
+    await server.connection.sendNotification(DidChangeConfigurationNotification.type, settings([]));
+    await eventually(() => plansChanged.slice(back).some((p) => p.changed.some((plan) => plan.uri === uri('plans/table.md'))), 'the plan to come back');
+    assert.deepEqual(plansChanged.slice(back).flatMap((p) => p.removed), []);
   });
 });
 
