@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '../zodMini';
 import { firstIssue, replaceInTurn, rootHolding, type Harness } from './harness';
 
 /**

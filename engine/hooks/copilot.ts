@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '../zodMini';
 import { parsePatch } from './codex';
 import { firstIssue, replaceInTurn, replaceText, type Harness, type HookRequest } from './harness';
 

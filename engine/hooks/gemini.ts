@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '../zodMini';
 import { firstIssue, readToolCall, replaceText, type Harness } from './harness';
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 // zod's functional build: a hook runs on every edit an agent makes, and loading zod's full API
 // would cost it more than all the rest of the call (bench/hooks.bench.ts).
-import * as z from 'zod/mini';
+import * as z from '../zodMini';
 
 /**
  * One agent harness's hooks (Claude Code, Gemini CLI, …): how its pre-edit hook payload names
