@@ -1,17 +1,6 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import {
-  createProtocolConnection,
-  InitializedNotification,
-  InitializeRequest,
-  PublishDiagnosticsNotification,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type Diagnostic,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
-} from 'vscode-languageserver-protocol/node';
-import { URI } from 'vscode-uri';
+import { InitializedNotification, PublishDiagnosticsNotification, type Diagnostic, type ProtocolConnection, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { startServer as startTestServer } from '../test/lsp/languageServer';
 
 /** The built language server in its own process, as an editor runs it, for the rows that time it. */
 export interface BenchServer {
@@ -28,17 +17,15 @@ export interface BenchServer {
 
 /** Starts dist/server.js (the one `npm run bench` just built; npm runs scripts from the package root) on the folder `dir`. */
 export async function startServer(dir: string): Promise<BenchServer> {
-  const child = spawn(process.execPath, [path.resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const server = startTestServer({ bin: path.resolve('dist/server.js'), stderr: 'ignore' });
+  const { connection } = server;
   const listeners = new Set<(p: PublishDiagnosticsParams) => void>();
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => listeners.forEach((f) => f(p)));
-  connection.listen();
-  const folder = URI.file(dir).toString();
-  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: folder, capabilities: {}, workspaceFolders: [{ uri: folder, name: path.basename(dir) }] });
+  await server.initialize(dir);
   await connection.sendNotification(InitializedNotification.type, {});
   return {
     connection,
-    pid: child.pid!,
+    pid: server.process.pid!,
     diagnostics: (uri, wanted, what) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -54,10 +41,8 @@ export async function startServer(dir: string): Promise<BenchServer> {
         listeners.add(listener);
       }),
     async stop() {
-      await connection.sendRequest('shutdown').catch(() => undefined);
-      await connection.sendNotification('exit').catch(() => undefined);
-      connection.dispose();
-      child.kill();
+      await server.shutdown().catch(() => undefined);
+      server.process.kill();
     },
   };
 }

@@ -78,7 +78,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     // The views and commands stay usable; the status bar shows the server as stopped.
     log.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
   });
-  const whenServerStarted = serverStarted;
 
   context.subscriptions.push(
     log,
@@ -93,7 +92,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     ...registerCommands({
       log,
       languageClient: client,
-      serverStarted: whenServerStarted,
+      serverStarted,
       plans,
       agents,
       agentHooks,

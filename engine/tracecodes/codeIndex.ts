@@ -33,13 +33,7 @@ export class TraceCodeIndex {
   /** Replaces a file's sites; returns the files whose problems may have changed. */
   set(file: string, sites: Site[]): Set<string> {
     const affected = this.delete(file);
-    if (sites.length === 0) return affected;
-    this.byFile.set(file, sites);
-    for (const site of sites) {
-      let files = this.filesByCode.get(site.code);
-      if (!files) this.filesByCode.set(site.code, (files = new Set()));
-      files.add(file);
-    }
+    this.add(file, sites);
     for (const code of new Set(sites.map((s) => s.code))) for (const other of this.filesByCode.get(code) ?? []) affected.add(other);
     return affected;
   }
@@ -50,10 +44,12 @@ export class TraceCodeIndex {
    * filling the index).
    */
   load(file: string, sites: Site[]): void {
-    if (this.byFile.has(file)) {
-      this.set(file, sites);
-      return;
-    }
+    if (this.byFile.has(file)) this.set(file, sites);
+    else this.add(file, sites);
+  }
+
+  /** Puts in the sites of a file that has none in the index. */
+  private add(file: string, sites: Site[]): void {
     if (sites.length === 0) return;
     this.byFile.set(file, sites);
     for (const site of sites) {

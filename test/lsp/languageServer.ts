@@ -25,10 +25,14 @@ export interface ServerUnderTest {
   shutdown(): Promise<number | null>;
 }
 
-export function startServer(): ServerUnderTest {
-  const bin = path.resolve(__dirname, '../../dist/server.js');
-  if (!existsSync(bin)) throw new Error('dist/server.js is missing: run `npm run build` first');
-  const child = spawn(process.execPath, [bin, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+/**
+ * `bin`: the server to run (the benchmarks, bundled into dist/, name the one beside them);
+ * `stderr`: what becomes of the server's stderr.
+ */
+export function startServer(options: { bin?: string; stderr?: 'inherit' | 'ignore' } = {}): ServerUnderTest {
+  const bin = options.bin ?? path.resolve(__dirname, '../../dist/server.js');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [bin, '--stdio'], { stdio: ['pipe', 'pipe', options.stderr ?? 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const logs: LogMessageParams[] = [];
   connection.onNotification(LogMessageNotification.type, (params: LogMessageParams) => {
