@@ -140,14 +140,15 @@ export class GuardService {
     if (after === undefined && this.documents.get(uri)) return;
     if (after === undefined) {
       this.baselines.delete(uri);
-      this.clear(uri);
+      this.clear(uri, 'the file is gone');
       return;
     }
     const root = this.gitRoot(file);
-    if (root && (existsSync(path.join(root, '.git', 'index.lock')) || (await this.matchesGit(root, file, after)))) {
+    if (root && (!(await gitIdle(root)) || (await this.matchesGit(root, file, after)))) {
+      if (this.generations.get(uri) !== generation) return;
       // A checkout, pull or stash: git wrote it, not an agent.
       this.setBaseline(uri, after);
-      this.clear(uri);
+      this.clear(uri, 'git wrote the file');
       return;
     }
     const before = this.baselines.get(uri) ?? (root ? await this.gitVersion(root, file, 'HEAD') : undefined);
@@ -228,12 +229,12 @@ export class GuardService {
     if (found.length === 0) {
       this.setBaseline(uri, after);
       this.replacedSinceBaseline.delete(uri);
-      this.clear(uri);
+      this.clear(uri, 'the file is clean now');
       return [];
     }
     const violations = editor?.typed ? found.filter((v) => v.kind === 'placeholder-dropped') : found;
     if (violations.length === 0) {
-      this.clear(uri);
+      this.clear(uri, 'what is left came from typing');
       return [];
     }
     const isNew = !this.findings.has(uri);
@@ -247,8 +248,11 @@ export class GuardService {
     return violations;
   }
 
-  private clear(uri: string): void {
-    if (this.findings.delete(uri)) this.diagnostics.set(uri, 'guard', []);
+  /** Forgets the file's finding; `why`, when given, goes to the log (a finding that vanishes unexplained is a bug report). */
+  private clear(uri: string, why?: string): void {
+    if (!this.findings.delete(uri)) return;
+    this.diagnostics.set(uri, 'guard', []);
+    if (why) this.log.info(`Guard: finding cleared for ${toPath(uri) ?? uri}: ${why}`);
   }
 
   private gitRoot(file: string): string | undefined {
@@ -272,6 +276,25 @@ export class GuardService {
     return text === head || text === index;
   }
 }
+
+/**
+ * Whether git let go of its index within a few seconds. git holds `.git/index.lock` while it
+ * writes: through a checkout, until the index says what it wrote (the file then matches it);
+ * for a `git status`, which VS Code's git extension runs after every save, only a moment. Taking
+ * a lock as "git wrote this file" would wave through a drop saved at the moment of a status.
+ */
+async function gitIdle(root: string): Promise<boolean> {
+  const lock = path.join(root, '.git', 'index.lock');
+  for (let waited = 0; existsSync(lock); waited += gitLockPollMs) {
+    if (waited >= gitLockWaitMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, gitLockPollMs));
+  }
+  return true;
+}
+
+const gitLockPollMs = 50;
+/** Longer than any `git status`; a checkout that holds the lock longer is taken as git's writing. */
+const gitLockWaitMs = 5_000;
 
 /** How long the editor must be still before its text is checked: long enough to skip most keystrokes, short enough to feel immediate. */
 const editorPauseMs = 120;

@@ -99,6 +99,36 @@ describe('the guard over LSP', () => {
     assert.equal(diagnostics.get(uri('other.ts'))?.length ?? 0, 0);
   });
 
+  it('checks a drop saved while git holds its index lock (a `git status`), once git lets go; a checkout under the lock stays git\'s', async () => {
+    const git = (args: string[], env: Record<string, string> = {}) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, env: { ...process.env, ...env } }).toString().trim();
+    const lock = path.join(dir, '.git', 'index.lock');
+    writeFileSync(path.join(dir, 'locked.ts'), original);
+    git(['add', 'locked.ts']);
+    git(['commit', '-q', '-m', 'locked']);
+    writeFileSync(lock, '');
+    writeFileSync(path.join(dir, 'locked.ts'), dropped);
+    await changed('locked.ts');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(diagnostics.get(uri('locked.ts'))?.length ?? 0, 0, 'nothing while git holds the lock');
+    rmSync(lock);
+    const found = await eventually(() => diagnostics.get(uri('locked.ts'))?.find((d) => d.code === 'placeholder-dropped'));
+    assert.equal(found.range.start.line, 7);
+
+    // A checkout: git takes the lock, writes the file, moves HEAD, then lets go. (HEAD moves
+    // through a side index here, since git itself refuses to work while the lock is there.)
+    writeFileSync(lock, '');
+    writeFileSync(path.join(dir, 'other.ts'), dropped);
+    await changed('other.ts');
+    const side = { GIT_INDEX_FILE: path.join(dir, '.git', 'side-index') };
+    git(['read-tree', 'HEAD'], side);
+    git(['update-index', '--add', '--cacheinfo', `100644,${git(['hash-object', '-w', 'other.ts'])},other.ts`], side);
+    git(['update-ref', 'HEAD', git(['commit-tree', git(['write-tree'], side), '-p', 'HEAD', '-m', 'checked out'])]);
+    rmSync(lock);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(diagnostics.get(uri('other.ts'))?.length ?? 0, 0, 'what git wrote is the baseline');
+  });
+
   it('answers plumbline/checkEdit for the agent engine, and refuses bad params clearly', async () => {
     const result = await server.connection.sendRequest(CheckEditRequest.method, { uri: uri('x.ts'), before: original, after: dropped });
     assert.deepEqual(
