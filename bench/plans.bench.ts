@@ -1,8 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DidOpenTextDocumentNotification, DocumentSymbolRequest } from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
 import { loadPlans, parsePlan } from '../engine/plans';
+import { PlansChangedNotification } from '../engine/protocol/lsp';
 import { generatePlan, generateWorkspace } from '../test/fixtures/planGenerator';
+import { startServer } from './languageServer';
 import type { BenchRow } from './main';
 import { median } from './stats';
 
@@ -29,6 +33,48 @@ function parseOne(): BenchRow {
   }
   const value = median(samples);
   return { name: `parse a ${lines.toLocaleString('en')}-line plan (median of 100)`, value, unit: 'ms', target: '≤ 5 ms', ok: value <= 5 };
+}
+
+/**
+ * The language server started on the workspace with one plan open in the editor, as VS Code
+ * starts it: how long until that plan is announced with its diagnostics, the longest a request
+ * (document symbols of the open plan, every 20 ms) waits while the rest are read, and how long
+ * until every plan is announced. Times from the `initialized` notification.
+ */
+async function serverFirstScan(dir: string): Promise<{ open: number; longestWait: number; all: number }> {
+  const file = path.join(dir, 'open-plan.md');
+  const text = generatePlan(7, { lines: 300 });
+  await writeFile(file, text);
+  const uri = URI.file(file).toString();
+  const server = await startServer(dir);
+  const started = performance.now();
+  try {
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'markdown', version: 1, text } });
+    let open = NaN;
+    let sawDiagnostics = false;
+    const diagnosed = server.diagnostics(uri, () => true, 'the open plan').then(() => (sawDiagnostics = true));
+    const all = new Promise<number>((resolve) => {
+      server.connection.onNotification(PlansChangedNotification.method, (params: PlansChangedNotification.Params) => {
+        if (Number.isNaN(open) && params.changed.some((p) => p.uri === uri)) void diagnosed.then(() => (open = performance.now() - started));
+        if (params.complete) resolve(performance.now() - started);
+      });
+    });
+    let done = false;
+    void all.then(() => (done = true));
+    let longestWait = 0;
+    while (!done) {
+      const asked = performance.now();
+      await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } });
+      longestWait = Math.max(longestWait, performance.now() - asked);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const total = await all;
+    await diagnosed;
+    if (!sawDiagnostics || Number.isNaN(open)) throw new Error('the open plan was never announced');
+    return { open, longestWait, all: total };
+  } finally {
+    await server.stop();
+  }
 }
 
 async function indexWorkspace(): Promise<BenchRow[]> {
@@ -59,9 +105,15 @@ async function indexWorkspace(): Promise<BenchRow[]> {
       samples.push(performance.now() - start);
     }
     const change = median(samples);
+    const lazy = await serverFirstScan(dir);
+    // SPEC §9 asks for 3 s, or a lazy index: open plans first, the rest without blocking.
+    const lazyOk = lazy.open <= 300 && lazy.longestWait <= 250;
     return [
-      { name: `index ${files.length.toLocaleString('en')} plans, ${(lines / 1e6).toFixed(2)}M lines, cold`, value: cold, unit: 's', target: '≤ 3 s', ok: cold <= 3 },
+      { name: `index ${files.length.toLocaleString('en')} plans, ${(lines / 1e6).toFixed(2)}M lines, cold, in process`, value: cold, unit: 's', target: '≤ 3 s, or lazily (below)', ok: cold <= 3 || lazyOk },
       { name: 're-parse 1 changed file + index.set + problems (median of 50)', value: change, unit: 'ms', target: '≤ 10 ms', ok: change <= 10 },
+      { name: 'language server, same plans cold: the open plan announced, with its diagnostics', value: lazy.open, unit: 'ms', target: '≤ 300 ms', ok: lazy.open <= 300 },
+      { name: 'language server, same plans cold: longest wait of a request during the scan', value: lazy.longestWait, unit: 'ms', target: '≤ 250 ms', ok: lazy.longestWait <= 250 },
+      { name: 'language server, same plans cold: every plan announced (the rest, lazily)', value: lazy.all / 1000, unit: 's', target: '(lazily: no target)', ok: true },
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });

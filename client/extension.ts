@@ -71,6 +71,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Plumbl
     manageCheckboxStateManually: true,
     showCollapseAll: true,
   });
+  // A large workspace takes seconds to read: the tree lists the plans read so far, and says so.
+  const showReading = () => (plansView.message = plans.isReady && !plans.isComplete ? `Reading the plan files… ${plans.all().length.toLocaleString()} so far` : undefined);
+  context.subscriptions.push(plans.onDidChange(showReading));
 
   // Not awaited: activation (and so every window's start-up) must not wait for the server's
   // process and its first scan. Requests sent meanwhile wait inside the client until it runs.

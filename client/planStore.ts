@@ -13,14 +13,20 @@ export class PlanStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private ready = false;
+  private complete = false;
 
   constructor(client: LanguageClient, private readonly log: Logger) {
     client.onNotification(PlansChangedNotification.method, (raw: unknown) => this.receive(raw));
   }
 
-  /** True once the server has reported its first full scan. */
+  /** True once the server has reported plans (the open ones come first, while it reads the rest). */
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** True once the server has read every plan of the workspace. */
+  get isComplete(): boolean {
+    return this.complete;
   }
 
   all(): PlanSummary[] {
@@ -37,11 +43,12 @@ export class PlanStore implements vscode.Disposable {
       this.log.warn(`${PlansChangedNotification.method}: ignored a notification of the wrong shape: ${parsed.error.message}`);
       return;
     }
-    const { full, changed, removed } = parsed.data;
+    const { full, complete, changed, removed } = parsed.data;
     if (full) this.plans.clear();
     for (const plan of changed) this.plans.set(plan.uri, plan);
     for (const uri of removed) this.plans.delete(uri);
     this.ready = true;
+    this.complete = complete;
     this.changed.fire();
   }
 

@@ -30,7 +30,7 @@ export class PlansBoard implements vscode.Disposable {
     this.panel = panel;
     loadWebview(panel.webview, this.extensionUri, 'plans', plansBoardTitle);
     const post = (message: ToBoard) => void connection.post(message);
-    const sendPlans = () => post({ method: 'plans', params: { plans: this.store.all(), ready: this.store.isReady } });
+    const sendPlans = () => post({ method: 'plans', params: { plans: this.store.all(), ready: this.store.isReady, complete: this.store.isComplete } });
     const connection = connectWebview(
       'plans board',
       panel.webview,

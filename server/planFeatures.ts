@@ -156,7 +156,9 @@ export function registerPlanFeatures(connection: Connection, documents: TextDocu
     return undefined;
   };
 
-  connection.onRequest(NextTaskRequest.method, (): NextTaskRequest.Result => {
+  // The next task is chosen among every plan: while the workspace is still being read, the answer waits for it.
+  connection.onRequest(NextTaskRequest.method, async (): Promise<NextTaskRequest.Result> => {
+    await plans.scanned();
     const next = plans.index.next();
     return next ? { uri: URI.file(next.file).toString(), line: next.task.line, id: next.task.id, title: next.task.title } : null;
   });

@@ -21,14 +21,22 @@ export class PlanService {
   private filter: PlanFilter = planFilter();
   /** Files that are not valid UTF-8: shown, never edited. */
   private readonly readOnly = new Set<string>();
-  /** What was last sent per plan uri: its problems (as JSON), to send again only what changed. */
+  /** What was last sent per plan uri: its problems (as JSON) in its summary, to send again only what changed. */
   private readonly sentProblems = new Map<string, string>();
+  /** The same, for its diagnostics (which, mid-scan, only open plans get). */
+  private readonly diagnosed = new Map<string, string>();
   /** Files parsed again since the last publish. */
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
-  private full = true;
-  /** The scan under way, if any: publishing waits for it. */
+  /** No plumbline/plansChanged sent yet: the next one replaces what the clients hold. */
+  private first = true;
+  /** The last one sent said every plan is read. */
+  private completeSent = false;
+  /** The scan under way, if any: until its end, only the plans read meanwhile are published. */
   private scanning: symbol | undefined;
+  /** Callers of scanned(), woken when a scan ends. */
+  private readonly waiting: (() => void)[] = [];
+  private lastPublished = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -43,41 +51,65 @@ export class PlanService {
   }
 
   /**
-   * Reads every plan of the workspace folders; open documents win over the disk. The index is
-   * filled in place (plans gone since the last scan are dropped at its end) and nothing is
-   * published until the scan ends: a publish midway would tell the clients that every plan not
-   * yet read again was removed, and report links to them as unknown.
+   * Reads every plan of the workspace folders; open documents win over the disk. The plans open
+   * in editors go first, and the clients hear of them at once; then the rest, announced as they
+   * are read (a thousand plans take seconds), and at the end what the whole workspace changed
+   * (see publishWhileScanning and finishScan). The index is filled in place: nothing is removed
+   * before the end, where plans gone since the last scan are dropped.
    */
   async scan(): Promise<void> {
     const started = Date.now();
     const scan = (this.scanning = Symbol('scan'));
-    const seen = new Set<string>();
-    const readOnly = new Set<string>();
     try {
+      for (const document of this.documents.all()) this.updateFromEditor(document);
+      this.publishWhileScanning();
+      const seen = new Set<string>();
+      const readOnly = new Set<string>();
       if (this.folders.length) {
-        const loaded = await loadPlans(this.folders, '/', this.filter, this.index);
+        const loaded = await loadPlans(this.folders, '/', {
+          filter: this.filter,
+          index: this.index,
+          keep: (file) => this.documents.get(URI.file(file).toString()) !== undefined,
+          onPlan: (doc) => {
+            if (this.scanning !== scan) return;
+            this.dirty.add(doc.file);
+            if (Date.now() - this.lastPublished >= scanPublishMs) this.publishWhileScanning();
+          },
+        });
         for (const file of loaded.files) seen.add(file);
         for (const file of loaded.readOnly) readOnly.add(file);
         for (const failure of loaded.failures) this.log.warn(`Plans: cannot read ${failure.file}: ${failure.error}`);
       }
-    } finally {
       // A newer scan (settings changed meanwhile) finishes the job.
+      if (this.scanning !== scan) return;
+      for (const doc of this.index.documents()) {
+        if (!seen.has(doc.file)) {
+          this.dirty.add(doc.file);
+          this.index.delete(doc.file);
+        }
+      }
+      this.readOnly.clear();
+      for (const file of readOnly) this.readOnly.add(file);
+      for (const doc of this.documents.all()) this.updateFromEditor(doc);
+      this.log.info(`Plans: ${this.index.documents().length} plan file(s) read in ${Date.now() - started} ms`);
+      await this.finishScan(scan);
+    } finally {
       if (this.scanning === scan) this.scanning = undefined;
+      for (const wake of this.waiting.splice(0)) wake();
     }
-    if (this.scanning) return;
-    for (const doc of this.index.documents()) if (!seen.has(doc.file)) this.index.delete(doc.file);
-    this.readOnly.clear();
-    for (const file of readOnly) this.readOnly.add(file);
-    for (const doc of this.documents.all()) this.updateFromEditor(doc);
-    this.log.info(`Plans: ${this.index.documents().length} plan file(s) read in ${Date.now() - started} ms`);
-    this.full = true;
-    this.schedule();
+  }
+
+  /** Resolves once no scan is under way: for answers that need every plan (the next task). */
+  async scanned(): Promise<void> {
+    while (this.scanning) await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   updateFromEditor(document: TextDocument): void {
     const file = toPath(document.uri);
     if (!file || !/\.(md|markdown)$/i.test(file) || this.isExcluded(file)) return;
     this.accept(parsePlan(file, document.getText()));
+    // A plan opened while the workspace is read for the first time goes out now, not after the pause that batches edits.
+    if (this.scanning && !this.sentProblems.has(document.uri)) this.publishWhileScanning();
   }
 
   /** A file changed on disk; while it is open in the editor, the editor's text counts instead. */
@@ -163,35 +195,114 @@ export class PlanService {
    * title or status). Problems are cheap to recompute; summaries are built only when needed.
    */
   publish(): void {
-    // The scan's end publishes everything.
-    if (this.scanning) return;
+    if (this.scanning) return this.publishWhileScanning();
     const changed: PlanSummary[] = [];
-    const present = new Set<string>();
     for (const doc of this.index.documents()) {
-      const uri = URI.file(doc.file).toString();
-      present.add(uri);
-      const problems = this.index.problems(doc.file);
-      const problemsKey = JSON.stringify(problems);
-      if (!this.full && !this.dirty.has(doc.file) && this.sentProblems.get(uri) === problemsKey) continue;
-      if (this.sentProblems.get(uri) !== problemsKey || this.full) {
-        this.diagnostics.set(uri, 'plans', diagnosticsFor(doc, problems));
-      }
-      this.sentProblems.set(uri, problemsKey);
-      changed.push(summarize(uri, this.relative(doc.file), doc, problems));
+      const summary = this.announce(doc);
+      if (summary) changed.push(summary);
     }
-    const removed = [...this.sentProblems.keys()].filter((uri) => !present.has(uri));
-    for (const uri of removed) {
-      this.sentProblems.delete(uri);
-      this.diagnostics.set(uri, 'plans', []);
-    }
-    if (this.full || changed.length || removed.length) {
-      const params: PlansChangedNotification.Params = { full: this.full, changed, removed };
-      void this.connection.sendNotification(PlansChangedNotification.method, params);
-    }
-    this.full = false;
     this.dirty.clear();
+    this.send(changed, this.removedPlans(), true);
+  }
+
+  /**
+   * Mid-scan: the plans read since the last publish, added (never a removal), with their
+   * problems but those about tasks no plan read so far holds: their plan may simply not be read
+   * yet. Only the files read are visited; the whole workspace is gone through once, at the end.
+   */
+  private publishWhileScanning(): void {
+    const changed: PlanSummary[] = [];
+    for (const file of this.dirty) {
+      const doc = this.index.get(file);
+      if (doc) changed.push(this.announce(doc, true)!);
+    }
+    this.dirty.clear();
+    this.send(changed, [], false);
+  }
+
+  /**
+   * The scan's end: every plan's problems again (a plan read later may resolve a reference, or
+   * close a cycle), sending only what changed and what is gone. Done in slices, each sent as it
+   * is ready, so that requests are answered meanwhile and no message carries the whole workspace.
+   */
+  private async finishScan(scan: symbol): Promise<void> {
+    let changed: PlanSummary[] = [];
+    let slice = performance.now();
+    for (const doc of this.index.documents()) {
+      if (this.scanning !== scan) return;
+      // Changed or gone while this pass waited: its own publish tells of it.
+      if (this.index.get(doc.file) !== doc) continue;
+      const summary = this.announce(doc);
+      if (summary) changed.push(summary);
+      if (performance.now() - slice < finishSliceMs) continue;
+      this.send(changed, [], false);
+      changed = [];
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+    if (this.scanning !== scan) return;
+    this.scanning = undefined;
+    this.send(changed, this.removedPlans(), true);
+  }
+
+  /**
+   * The plan's diagnostics, sent when its problems changed, and its summary when the clients
+   * should hear of it again (read again, or its problems changed). Mid-scan, problems about
+   * tasks no plan read so far holds are left out, and only open plans get their diagnostics:
+   * the connection writes one message per turn of the event loop, so a diagnostics message
+   * for every plan read would hold back each answer queued behind them; the rest get theirs
+   * at the scan's end.
+   */
+  private announce(doc: PlanDocument, midScan = false): PlanSummary | undefined {
+    const uri = URI.file(doc.file).toString();
+    const all = this.index.problems(doc.file);
+    const problems = midScan ? all.filter((p) => p.code !== 'unknown-dependency') : all;
+    const key = JSON.stringify(problems);
+    if ((!midScan || this.documents.get(uri)) && this.diagnosed.get(uri) !== key) {
+      // A plan never diagnosed that has no problems needs no (empty) message.
+      if (problems.length || this.diagnosed.has(uri)) this.diagnostics.set(uri, 'plans', diagnosticsFor(doc, problems));
+      this.diagnosed.set(uri, key);
+    }
+    const reread = this.dirty.delete(doc.file);
+    if (this.sentProblems.get(uri) === key && !reread && !midScan) return undefined;
+    this.sentProblems.set(uri, key);
+    return summarize(uri, this.relative(doc.file), doc, problems);
+  }
+
+  /** Plans the clients were told of that the index no longer holds: their diagnostics cleared. */
+  private removedPlans(): string[] {
+    const removed: string[] = [];
+    for (const uri of this.sentProblems.keys()) {
+      const file = toPath(uri);
+      if (file && this.index.get(file)) continue;
+      removed.push(uri);
+      this.sentProblems.delete(uri);
+      if (this.diagnosed.delete(uri)) this.diagnostics.set(uri, 'plans', []);
+    }
+    return removed;
+  }
+
+  /**
+   * One plumbline/plansChanged. The first of the server's life replaces whatever the clients
+   * held (a restarted server's plans); after it, each adds, changes and removes.
+   */
+  private send(changed: PlanSummary[], removed: string[], complete: boolean): void {
+    this.lastPublished = Date.now();
+    const nothing = !changed.length && !removed.length;
+    // Nothing new is worth a message only when it tells that every plan is read, or is the first.
+    if (nothing && (!complete || (this.completeSent && !this.first))) return;
+    const params: PlansChangedNotification.Params = { full: this.first, complete, changed, removed };
+    this.first = false;
+    this.completeSent = complete;
+    void this.connection.sendNotification(PlansChangedNotification.method, params);
   }
 }
+
+/** How long the scan's end may hold the server before it lets requests in. */
+const finishSliceMs = 20;
+
+/** How often a scan shows the plans it has read so far. */
+const scanPublishMs = 100;
 
 export function toPath(uri: string): string | undefined {
   const parsed = URI.parse(uri);

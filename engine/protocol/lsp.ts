@@ -49,13 +49,16 @@ export namespace ToggleCheckboxRequest {
 
 /**
  * Sent by the server whenever plans change (a file edited in VS Code or on disk, created or
- * deleted): the plans that changed, and the uris of files that are no longer plans. The first
- * one after start carries every plan, with `full: true`.
+ * deleted): the plans that changed, and the uris of files that are no longer plans. While the
+ * server reads the workspace, `complete: false` ones bring the plans read so far (open ones
+ * first); the scan's end sends every plan, with `full: true` (replace what you have).
  */
 export namespace PlansChangedNotification {
   export const method = 'plumbline/plansChanged';
   export const params = z.object({
     full: z.boolean(),
+    /** False while the server is still reading the workspace's plans: more are coming. */
+    complete: z.boolean(),
     changed: z.array(PlanSummary),
     removed: z.array(z.string()),
   });

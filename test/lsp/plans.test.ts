@@ -64,7 +64,7 @@ describe('plan features over LSP', () => {
       found.map((d) => `${d.range.start.line} ${d.code} ${d.source}`),
       ['41 unknown-dependency Plumbline', '61 todo-mismatch Plumbline'],
     );
-    assert.deepEqual(diagnostics.get(uri('plans/table.md')), []);
+    assert.deepEqual(diagnostics.get(uri('plans/table.md')) ?? [], [], 'a plan with no problems has none (and needs no message saying so)');
   });
 
   it('reads the plans of a folder reported created as the folder alone, and drops them when the folder is deleted', async () => {

@@ -38,7 +38,7 @@ describe('the Plans board webview in Chromium', () => {
   beforeEach(async () => {
     view = await openWebview('plans', plansBoardTitle);
     await view.page.locator('plumbline-plans-board').waitFor();
-    await view.fromHost({ method: 'plans', params: { plans: [plan], ready: true } });
+    await view.fromHost({ method: 'plans', params: { plans: [plan], ready: true, complete: true } });
     await view.page.locator('[data-plan="plans/a.md"]').waitFor();
   });
   afterEach(() => view.close());
@@ -87,10 +87,20 @@ describe('the Plans board webview in Chromium', () => {
     assert.deepEqual((await view.posted()).at(-1), { method: 'openTask', params: { uri: plan.uri, line: 3 } });
   });
 
+  it('shows the plans read so far while the server reads the rest, and says so until every plan is in', async () => {
+    const other = { ...plan, uri: 'file:///w/plans/b.md', file: 'plans/b.md' };
+    await view.fromHost({ method: 'plans', params: { plans: [plan], ready: true, complete: false } });
+    assert.deepEqual(await texts('.reading'), ['Reading the plan files of this workspace… 1 so far']);
+    assert.deepEqual(await texts('[data-progress]'), ['2/6 done'], 'the open plan is on the board already');
+    await view.fromHost({ method: 'plans', params: { plans: [plan, other], ready: true, complete: true } });
+    assert.deepEqual(await texts('.reading'), []);
+    assert.equal(await view.page.locator('[data-plan]').count(), 2);
+  });
+
   it('shows a notice from the host, and rejects a host message of the wrong shape without losing the board', async () => {
     await view.fromHost({ method: 'notice', params: { message: 'The agent engine is not available.' } });
     await view.page.getByText('The agent engine is not available.').waitFor();
-    await view.fromHost({ method: 'plans', params: { plans: [{ ...plan, tasks: 'nope' }], ready: true } });
+    await view.fromHost({ method: 'plans', params: { plans: [{ ...plan, tasks: 'nope' }], ready: true, complete: true } });
     const problems = (await view.posted()).filter((m) => (m as { method: string }).method === 'reportProblem');
     assert.equal(problems.length, 1);
     assert.deepEqual(await texts('[data-progress]'), ['2/6 done'], 'the board still shows the last good plans');

@@ -11,11 +11,13 @@ export class PlansBoardApp extends LitElement {
   static override properties = {
     plans: { state: true },
     ready: { state: true },
+    complete: { state: true },
     filters: { state: true },
     notice: { state: true },
   };
   declare plans: PlanSummary[];
   declare ready: boolean;
+  declare complete: boolean;
   declare filters: BoardFilters;
   declare notice: string;
 
@@ -25,6 +27,7 @@ export class PlansBoardApp extends LitElement {
     super();
     this.plans = [];
     this.ready = false;
+    this.complete = false;
     this.filters = defaultFilters;
     this.notice = '';
   }
@@ -34,9 +37,10 @@ export class PlansBoardApp extends LitElement {
     this.host = connectToHost(
       plansBoardProtocol,
       {
-        plans: ({ plans, ready }) => {
+        plans: ({ plans, ready, complete }) => {
           this.plans = plans;
           this.ready = ready;
+          this.complete = complete;
         },
         notice: ({ message }) => void (this.notice = message),
       },
@@ -96,6 +100,9 @@ export class PlansBoardApp extends LitElement {
             ${this.notice}
             <vscode-button secondary @click=${() => (this.notice = '')}>Dismiss</vscode-button>
           </div>`
+        : nothing}
+      ${this.ready && !this.complete
+        ? html`<p class="reading" role="status">Reading the plan files of this workspace… ${this.plans.length.toLocaleString()} so far</p>`
         : nothing}
       ${!this.ready
         ? html`<p class="empty">Reading the plan files of this workspace…</p>`
@@ -239,7 +246,8 @@ export class PlansBoardApp extends LitElement {
       text-transform: uppercase;
       letter-spacing: 0.04em;
     }
-    .empty {
+    .empty,
+    .reading {
       color: var(--vscode-descriptionForeground);
     }
   `;

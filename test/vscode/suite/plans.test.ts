@@ -13,7 +13,7 @@ const planUri = (relative: string) => vscode.Uri.joinPath(root(), relative);
 async function api(): Promise<PlumblineApi> {
   const extension = vscode.extensions.getExtension<PlumblineApi>('plumbline.plumbline')!;
   const exports = await extension.activate();
-  await runner.eventually(async () => exports.plans.isReady, 'the first plan scan');
+  await runner.eventually(async () => exports.plans.isComplete, 'the first plan scan to read every plan');
   return exports;
 }
 
