@@ -104,9 +104,12 @@ function readSites(file: string, reader: Reader, io: Pick<typeof fs, 'openSync' 
           reader.buffer.copy(bigger, 0, 0, length);
           reader.buffer = bigger;
         }
-        const read = io.readSync(fd, reader.buffer, length, reader.buffer.length - length, null);
-        if (read === 0) break;
+        const wanted = reader.buffer.length - length;
+        const read = io.readSync(fd, reader.buffer, length, wanted, null);
         length += read;
+        // Only regular files come here, and a regular file reads short only at its end: no
+        // second read to be told so (a dense tree's scan would pay a system call per file).
+        if (read < wanted) break;
       }
     } finally {
       io.closeSync(fd);
