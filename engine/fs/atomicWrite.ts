@@ -39,9 +39,30 @@ function isTempFileOf(file: string, name: string): boolean {
  * link is written through: the file it points at changes, the link stays.
  */
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
+  await (await stageFileWrite(file, data, options)).commit();
+}
+
+/** New bytes synced to a temp file beside their target, not yet in its place. */
+export interface StagedWrite {
+  /** Renames the temp file over the target: the write of writeFileAtomic, done. */
+  commit(): Promise<void>;
+  /** Removes the temp file: the target stays as it was. */
+  discard(): Promise<void>;
+}
+
+/**
+ * The first half of writeFileAtomic, for a caller with work to do while the disk syncs (an agent's
+ * edit runs the guard meanwhile): the bytes are written and fsynced to a temp file beside the
+ * target; commit puts them in place, discard drops them. One or the other must follow.
+ */
+export async function stageFileWrite(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<StagedWrite> {
   const target = await writeTarget(file, options);
   const existing = await stat(target).catch(() => undefined);
   const temp = tempPathFor(target);
+  const fail = async (err: unknown): Promise<never> => {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new WriteError(`cannot write ${file}: ${describeFsError(err)}`);
+  };
   try {
     const handle = await open(temp, 'wx', existing ? existing.mode & 0o7777 : (options.mode ?? 0o666));
     try {
@@ -50,11 +71,13 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
     } finally {
       await handle.close();
     }
-    await rename(temp, target);
   } catch (err) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw new WriteError(`cannot write ${file}: ${describeFsError(err)}`);
+    return fail(err);
   }
+  return {
+    commit: () => rename(temp, target).catch(fail),
+    discard: () => rm(temp, { force: true }).catch(() => undefined),
+  };
 }
 
 /** The path to rename onto: the real file behind any link, its folder created when asked. */

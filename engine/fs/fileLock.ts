@@ -1,7 +1,7 @@
 import { open, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { makeFoldersWithin, writeFileAtomic, type WriteOptions } from './atomicWrite';
+import { makeFoldersWithin, stageFileWrite, writeFileAtomic, type WriteOptions } from './atomicWrite';
 import { isProcessRunning } from '../processes';
 import { describeFsError } from './errors';
 import { readRegularFile } from './readFile';
@@ -42,15 +42,33 @@ export async function withFileLock<T>(file: string, work: () => Promise<T>): Pro
 /**
  * Read-modify-write of one file under its lock: `edit` gets the bytes on disk now (null when the
  * file does not exist) and returns the new content, or undefined to leave the file as it is.
- * Resolves true when the file was written.
+ * `whileStaged`, when given, runs while the new content is written and synced beside the file
+ * (the disk's wait overlaps it): the content goes in place once it resolves, and not at all if it
+ * throws. Resolves true when the file was written.
  */
-export async function editFile(file: string, edit: (current: Buffer | null) => Promise<Uint8Array | string | undefined> | Uint8Array | string | undefined, options: WriteOptions = {}): Promise<boolean> {
+export async function editFile(
+  file: string,
+  edit: (current: Buffer | null) => Promise<Uint8Array | string | undefined> | Uint8Array | string | undefined,
+  options: WriteOptions & { whileStaged?: (current: Buffer | null) => Promise<void> } = {},
+): Promise<boolean> {
   // The folder first (the lock file lives in it); the write then finds it made.
   if (options.createFoldersWithin) await makeFoldersWithin(options.createFoldersWithin, path.dirname(file));
   return withFileLock(file, async () => {
-    const next = await edit(await readRegularFile(file, { missing: 'null' }));
+    const current = await readRegularFile(file, { missing: 'null' });
+    const next = await edit(current);
     if (next === undefined) return false;
-    await writeFileAtomic(file, next, { mode: options.mode });
+    if (!options.whileStaged) {
+      await writeFileAtomic(file, next, { mode: options.mode });
+      return true;
+    }
+    const staging = stageFileWrite(file, next, { mode: options.mode });
+    const [staged, meanwhile] = await Promise.allSettled([staging, options.whileStaged(current)]);
+    if (staged.status === 'rejected') throw staged.reason;
+    if (meanwhile.status === 'rejected') {
+      await staged.value.discard();
+      throw meanwhile.reason;
+    }
+    await staged.value.commit();
     return true;
   });
 }

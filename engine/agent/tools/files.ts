@@ -4,7 +4,7 @@ import { byteOccurrences, decodeText, editFile, readRegularFile, walkConfined, t
 import type { ResolvedPath } from '../workspace';
 import { SearchCut, searchTexts } from './textSearch';
 import { defineTool, type ToolContext, type ToolResult } from './tool';
-import { refuseUnapprovedWrite } from './writeApproval';
+import { asksBeforeWriting, refuseUnapprovedWrite } from './writeApproval';
 
 const maxReadBytes = 256 * 1024;
 /** A read of some lines only may open a bigger file, up to this. */
@@ -39,28 +39,39 @@ async function writeGuarded(ctx: ToolContext, requested: string, change: Change)
   if (ctx.hasUnsavedChanges(target.absolute)) {
     return { isError: true, content: `${target.relative} has unsaved changes in the user's editor, so it was not written. Ask the user to save or discard them, then read the file again.` };
   }
-  const first = change(contentOf(await readRegularFile(target.absolute, { missing: 'null' })));
-  if ('error' in first) return { isError: true, content: first.error };
-  const refused = await refuseUnapprovedWrite(ctx, target, 'file');
-  if (refused) return refused;
+  // A person asked to approve an edit should only be asked about one that applies: checked
+  // first, then asked, then checked again under the lock. With nothing to ask, the check under
+  // the lock is the only one (an edit step pays for every read).
+  const asks = asksBeforeWriting(ctx, target, 'file');
+  if (asks) {
+    const first = change(contentOf(await readRegularFile(target.absolute, { missing: 'null' })));
+    if ('error' in first) return { isError: true, content: first.error };
+    const refused = await refuseUnapprovedWrite(ctx, target, 'file');
+    if (refused) return refused;
+  }
   let outcome: ToolResult | undefined;
+  let after: Uint8Array | undefined;
   await editFile(
     target.absolute,
-    async (bytes) => {
-      const before = contentOf(bytes);
-      const after = change(before);
-      if ('error' in after) {
-        outcome = { isError: true, content: `${after.error} (the file changed while the edit waited)` };
-        return undefined;
-      }
-      const violations = await ctx.guard(target.relative, before?.text ?? '', decodeText(after).text);
-      // Stop answered the call already: nothing is written after it.
-      if (ctx.signal.aborted) throw new Error('the run was stopped before the edit was written');
-      await ctx.checkpoint(target.absolute, bytes);
-      outcome = written(target, before === null, violations);
-      return after;
+    (bytes) => {
+      const next = change(contentOf(bytes));
+      if (!('error' in next)) return (after = next);
+      outcome = { isError: true, content: asks ? `${next.error} (the file changed while the edit waited)` : next.error };
+      return undefined;
     },
-    { createFoldersWithin: await ctx.workspace.realRoot() },
+    {
+      createFoldersWithin: await ctx.workspace.realRoot(),
+      // The guard reads the edit while the disk syncs it: the edit lands whatever it finds (a drop
+      // quarantines the agent, with Restore at hand), unless Stop came meanwhile.
+      whileStaged: async (bytes) => {
+        const before = contentOf(bytes);
+        const violations = await ctx.guard(target.relative, before?.text ?? '', decodeText(after!).text);
+        // Stop answered the call already: nothing is written after it.
+        if (ctx.signal.aborted) throw new Error('the run was stopped before the edit was written');
+        await ctx.checkpoint(target.absolute, bytes);
+        outcome = written(target, before === null, violations);
+      },
+    },
   );
   return outcome!;
 }

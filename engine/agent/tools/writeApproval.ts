@@ -12,3 +12,8 @@ export async function refuseUnapprovedWrite(ctx: ToolContext, target: ResolvedPa
   if (!reason || (await ctx.approve({ kind: 'edit', path: target.relative, reason }))) return undefined;
   return { isError: true, content: `The edit of ${target.relative} was not approved (${reason}). Do not retry it; ask the user or choose another way.` };
 }
+
+/** Whether writing `target` asks the person first (a protected path, or edits not auto-approved). */
+export function asksBeforeWriting(ctx: ToolContext, target: ResolvedPath, kind: 'file' | 'plan'): boolean {
+  return writeApprovalReason(target, ctx.autoApproveEdits, kind) !== undefined;
+}
