@@ -133,8 +133,19 @@ export class GuardService {
     // Taken before reading: an editor check that starts while the file is read is newer.
     const generation = this.nextGeneration(uri);
     // A link in the workspace that leads out is not this workspace's file: never read.
-    const after = (await resolvesWithin(file, this.folders)) ? await readText(file) : undefined;
+    let after = (await resolvesWithin(file, this.folders)) ? await readText(file) : undefined;
+    // An open file is read until the disk holds what the editor shows: VS Code saves by
+    // truncating the file and then writing it, and a read in between would take an empty or cut
+    // file for the agent's edit (and the finding for fixed); a write from outside reaches the
+    // editor a moment after the disk.
+    for (let waited = 0; after !== undefined && this.showsOtherText(uri, after) && waited < openFileSettleMs; waited += settlePollMs) {
+      await new Promise((resolve) => setTimeout(resolve, settlePollMs));
+      if (this.generations.get(uri) !== generation) return;
+      after = await readText(file);
+    }
     if (this.generations.get(uri) !== generation) return;
+    // Never the same (the editor did not reload it): what the editor shows is checked as it changes.
+    if (after !== undefined && this.showsOtherText(uri, after)) return;
     // Gone, or unreadable for a moment (an editor saving through a temporary file): while the
     // file is open, the editor holds its text, and its baseline and findings stay.
     if (after === undefined && this.documents.get(uri)) return;
@@ -158,6 +169,12 @@ export class GuardService {
     }
     this.setBaseline(uri, before);
     await this.recheck(uri, after, undefined, { typed: false, generation });
+  }
+
+  /** True when the file is open and the editor shows another text than `text` (read from disk, BOM and all). */
+  private showsOtherText(uri: string, text: string): boolean {
+    const shown = this.documents.get(uri)?.getText();
+    return shown !== undefined && shown !== text.replace(/^\uFEFF/, '');
   }
 
   /** An edit a hub agent reported: its `before` is the baseline, and its findings are published. */
@@ -295,6 +312,10 @@ async function gitIdle(root: string): Promise<boolean> {
 const gitLockPollMs = 50;
 /** Longer than any `git status`; a checkout that holds the lock longer is taken as git's writing. */
 const gitLockWaitMs = 5_000;
+
+/** How long a disk change of an open file may take to show in the editor, and how often it is read meanwhile. */
+const openFileSettleMs = 2_000;
+const settlePollMs = 50;
 
 /** How long the editor must be still before its text is checked: long enough to skip most keystrokes, short enough to feel immediate. */
 const editorPauseMs = 120;

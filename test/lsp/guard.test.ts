@@ -219,6 +219,26 @@ describe('the guard over LSP', () => {
       assert.equal(guardFindings('saving.ts').length, 1);
     });
 
+    it('a finding on an open file survives its save being read midway (VS Code truncates, then writes)', async () => {
+      await open('truncated.ts', original);
+      await change('truncated.ts', { start: at(7), end: at(14) }, '  // ... existing code ...\n');
+      await eventually(() => guardFindings('truncated.ts').find((d) => d.code === 'placeholder-dropped'));
+      const saved = original.replace(/ {2}load[\s\S]*?this\.items\.delete\(key\);\n {2}}\n/, '  // ... existing code ...\n');
+      // The watcher reports the file while it is empty, then while it holds half of the text.
+      writeFileSync(path.join(dir, 'truncated.ts'), '');
+      await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('truncated.ts'), type: FileChangeType.Changed }] });
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      writeFileSync(path.join(dir, 'truncated.ts'), saved.slice(0, saved.length >> 1));
+      await server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('truncated.ts'), type: FileChangeType.Changed }] });
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      writeFileSync(path.join(dir, 'truncated.ts'), saved);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.deepEqual(guardFindings('truncated.ts').map((d) => d.code), ['placeholder-dropped'], 'the finding stays');
+      // And the drop is still judged against the text before the agent's edit: restoring it clears the finding.
+      await change('truncated.ts', { start: at(7), end: at(8) }, original.split('\n').slice(7, 14).join('\n') + '\n');
+      await eventually(() => (guardFindings('truncated.ts').length === 0 ? true : undefined));
+    });
+
     it('a paste that leaves a function cut off is reported as broken syntax; the same text typed key by key is not', async () => {
       const cut = '\n  size() {\n    let n = 0;\n    for (const key of this.items.keys()) {\n      n++;\n';
       await open('pasted.ts', original);
