@@ -43,7 +43,7 @@ export class Guard {
       old: { ...read.old, comments: [...read.old.comments, ...proseOld].sort(byLine) },
       now: { ...read.now, comments: [...read.now.comments, ...proseNew].sort(byLine) },
     };
-    const drops = placeholderDrops(hunks, reading, after, linesOf(before), newLines);
+    const drops = placeholderDrops(hunks, reading, before, after, newLines);
     const stubs = language.notCode ? { violations: [], covers: () => false } : incompleteCode(hunks, reading, newLines, language);
     let broken = brokenSyntax(reading.broken, newLines);
     // One finding for one thing: a comment that stands for dropped code is the drop even if it
@@ -87,7 +87,7 @@ function bodyEnd(lines: string[], line: number): number {
   return end;
 }
 
-function placeholderDrops(hunks: Hunk[], { old, now }: EditReading, after: string, oldLines: string[], newLines: string[]): Violation[] {
+function placeholderDrops(hunks: Hunk[], { old, now }: EditReading, before: string, after: string, newLines: string[]): Violation[] {
   // Comment texts the edit removed and added: a placeholder the file already had (re-indented, moved) is not new.
   const oldCounts = countBodies(old.comments.filter((c) => hunks.some((h) => overlaps(c, h.oldStart, h.removed.length))));
   const newCounts = countBodies(now.comments.filter((c) => hunks.some((h) => overlaps(c, h.newStart, h.added.length))));
@@ -114,6 +114,9 @@ function placeholderDrops(hunks: Hunk[], { old, now }: EditReading, after: strin
     if (dropsCode) found.set(i, placeholder);
   });
   const placeholders = new Set(found.keys());
+  // The old text's lines only when there is a drop to measure: most edits have none, and an
+  // agent's edit step would split the whole file for nothing.
+  const oldLines = found.size ? linesOf(before) : [];
   return [...found].map(([i, placeholder]) => {
     const drop = dropExtent(i, hunks, oldLines, newLines, old, now, placeholders);
     const names = outermost(old.definitions.filter((d) => d.startLine >= drop.oldStart && d.startLine < drop.oldStart + drop.removed.length));
