@@ -50,11 +50,13 @@ async function writeGuarded(ctx: ToolContext, requested: string, change: Change)
     if (refused) return refused;
   }
   let outcome: ToolResult | undefined;
+  let before: FileContent | null = null;
   let after: Uint8Array | undefined;
   await editFile(
     target.absolute,
     (bytes) => {
-      const next = change(contentOf(bytes));
+      before = contentOf(bytes);
+      const next = change(before);
       if (!('error' in next)) return (after = next);
       outcome = { isError: true, content: asks ? `${next.error} (the file changed while the edit waited)` : next.error };
       return undefined;
@@ -64,7 +66,6 @@ async function writeGuarded(ctx: ToolContext, requested: string, change: Change)
       // The guard reads the edit while the disk syncs it: the edit lands whatever it finds (a drop
       // quarantines the agent, with Restore at hand), unless Stop came meanwhile.
       whileStaged: async (bytes) => {
-        const before = contentOf(bytes);
         const violations = await ctx.guard(target.relative, before?.text ?? '', decodeText(after!).text);
         // Stop answered the call already: nothing is written after it.
         if (ctx.signal.aborted) throw new Error('the run was stopped before the edit was written');
