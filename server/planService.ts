@@ -43,7 +43,11 @@ export class PlanService {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly diagnostics: Diagnostics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // Kept current from the start: built later, on the first reference to another file, they
+    // would be built whole with the thread held.
+    this.index.keepLookups();
+  }
 
   configure(folders: string[], include?: string[], exclude?: string[]): void {
     this.folders = folders;
@@ -222,8 +226,9 @@ export class PlanService {
 
   /**
    * The scan's end: every plan's problems again (a plan read later may resolve a reference, or
-   * close a cycle), sending only what changed and what is gone. Done in slices, each sent as it
-   * is ready, so that requests are answered meanwhile and no message carries the whole workspace.
+   * close a cycle), sending only what changed and what is gone. Done in short slices, the
+   * summaries sent as often as midway, so that requests are answered meanwhile and no message
+   * carries the whole workspace.
    */
   private async finishScan(scan: symbol): Promise<void> {
     let changed: PlanSummary[] = [];
@@ -235,8 +240,11 @@ export class PlanService {
       const summary = this.announce(doc);
       if (summary) changed.push(summary);
       if (performance.now() - slice < finishSliceMs) continue;
-      this.send(changed, [], false);
-      changed = [];
+      // The summaries go out as often as midway; each turn lets the connection write a message.
+      if (Date.now() - this.lastPublished >= scanPublishMs) {
+        this.send(changed, [], false);
+        changed = [];
+      }
       await new Promise((resolve) => setImmediate(resolve));
       slice = performance.now();
     }
@@ -298,8 +306,11 @@ export class PlanService {
   }
 }
 
-/** How long the scan's end may hold the server before it lets requests in. */
-const finishSliceMs = 20;
+/**
+ * How long the scan's end may hold the server before it lets requests in: about one plan, since
+ * the connection writes one message per turn of the event loop and each plan may add one.
+ */
+const finishSliceMs = 2;
 
 /** How often a scan shows the plans it has read so far. */
 const scanPublishMs = 100;

@@ -96,6 +96,16 @@ export class PlanIndex {
     return local;
   }
 
+  /**
+   * Builds the workspace-wide lookups now, so that each file put in keeps them current: for a
+   * caller that answers requests while it fills the index (the language server), where the first
+   * reference that is not in its own file would otherwise build them whole, holding the thread
+   * for as long as the index is big.
+   */
+  keepLookups(): void {
+    this.globalMaps();
+  }
+
   private globalMaps() {
     if (!this.global) {
       this.global = { byId: new Map(), byTitle: new Map() };
