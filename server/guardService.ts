@@ -300,7 +300,19 @@ export class GuardService {
  * for a `git status`, which VS Code's git extension runs after every save, only a moment. Taking
  * a lock as "git wrote this file" would wave through a drop saved at the moment of a status.
  */
-async function gitIdle(root: string): Promise<boolean> {
+function gitIdle(root: string): Promise<boolean> {
+  // One wait per repository: a checkout changes many files at once, each asking.
+  let waiting = gitWaits.get(root);
+  if (!waiting) {
+    waiting = waitForGitIndex(root).finally(() => gitWaits.delete(root));
+    gitWaits.set(root, waiting);
+  }
+  return waiting;
+}
+
+const gitWaits = new Map<string, Promise<boolean>>();
+
+async function waitForGitIndex(root: string): Promise<boolean> {
   const lock = path.join(root, '.git', 'index.lock');
   for (let waited = 0; existsSync(lock); waited += gitLockPollMs) {
     if (waited >= gitLockWaitMs) return false;

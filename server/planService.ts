@@ -30,8 +30,6 @@ export class PlanService {
   private timer: NodeJS.Timeout | undefined;
   /** No plumbline/plansChanged sent yet: the next one replaces what the clients hold. */
   private first = true;
-  /** The last one sent said every plan is read. */
-  private completeSent = false;
   /** The scan under way, if any: until its end, only the plans read meanwhile are published. */
   private scanning: symbol | undefined;
   /** Callers of scanned(), woken when a scan ends. */
@@ -206,7 +204,7 @@ export class PlanService {
       if (summary) changed.push(summary);
     }
     this.dirty.clear();
-    this.send(changed, this.removedPlans(), true);
+    this.send(changed, this.removedPlans(), 'change');
   }
 
   /**
@@ -221,7 +219,7 @@ export class PlanService {
       if (doc) changed.push(this.announce(doc, true)!);
     }
     this.dirty.clear();
-    this.send(changed, [], false);
+    this.send(changed, [], 'midway');
   }
 
   /**
@@ -242,7 +240,7 @@ export class PlanService {
       if (performance.now() - slice < finishSliceMs) continue;
       // The summaries go out as often as midway; each turn lets the connection write a message.
       if (Date.now() - this.lastPublished >= scanPublishMs) {
-        this.send(changed, [], false);
+        this.send(changed, [], 'midway');
         changed = [];
       }
       await new Promise((resolve) => setImmediate(resolve));
@@ -250,7 +248,7 @@ export class PlanService {
     }
     if (this.scanning !== scan) return;
     this.scanning = undefined;
-    this.send(changed, this.removedPlans(), true);
+    this.send(changed, this.removedPlans(), 'end');
   }
 
   /**
@@ -291,17 +289,16 @@ export class PlanService {
   }
 
   /**
-   * One plumbline/plansChanged. The first of the server's life replaces whatever the clients
-   * held (a restarted server's plans); after it, each adds, changes and removes.
+   * One plumbline/plansChanged: `midway` while a scan reads (complete: false), `change` after
+   * it, `end` the scan's last, which is sent even with nothing in it, to say every plan is read.
+   * The first of the server's life replaces whatever the clients held (a restarted server's
+   * plans); after it, each adds, changes and removes.
    */
-  private send(changed: PlanSummary[], removed: string[], complete: boolean): void {
+  private send(changed: PlanSummary[], removed: string[], kind: 'midway' | 'change' | 'end'): void {
     this.lastPublished = Date.now();
-    const nothing = !changed.length && !removed.length;
-    // Nothing new is worth a message only when it tells that every plan is read, or is the first.
-    if (nothing && (!complete || (this.completeSent && !this.first))) return;
-    const params: PlansChangedNotification.Params = { full: this.first, complete, changed, removed };
+    if (!changed.length && !removed.length && kind !== 'end' && !(this.first && kind === 'change')) return;
+    const params: PlansChangedNotification.Params = { full: this.first, complete: kind !== 'midway', changed, removed };
     this.first = false;
-    this.completeSent = complete;
     void this.connection.sendNotification(PlansChangedNotification.method, params);
   }
 }

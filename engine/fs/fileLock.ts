@@ -1,7 +1,7 @@
 import { open, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { makeFoldersWithin, stageFileWrite, writeFileAtomic, type WriteOptions } from './atomicWrite';
+import { makeFoldersWithin, stageFileWrite, type WriteOptions } from './atomicWrite';
 import { isProcessRunning } from '../processes';
 import { describeFsError } from './errors';
 import { readRegularFile } from './readFile';
@@ -57,12 +57,7 @@ export async function editFile(
     const current = await readRegularFile(file, { missing: 'null' });
     const next = await edit(current);
     if (next === undefined) return false;
-    if (!options.whileStaged) {
-      await writeFileAtomic(file, next, { mode: options.mode });
-      return true;
-    }
-    const staging = stageFileWrite(file, next, { mode: options.mode });
-    const [staged, meanwhile] = await Promise.allSettled([staging, options.whileStaged(current)]);
+    const [staged, meanwhile] = await Promise.allSettled([stageFileWrite(file, next, { mode: options.mode }), options.whileStaged?.(current)]);
     if (staged.status === 'rejected') throw staged.reason;
     if (meanwhile.status === 'rejected') {
       await staged.value.discard();
