@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import {
   checkRegistry,
@@ -8,11 +9,13 @@ import {
   registryPath,
   relativeTo,
   retiredCodes,
+  scanReport,
   scanTreeParallel,
+  siteTextsOf,
   traceCodeConfig,
   updateRegistry,
   writeRegistry,
-  type SiteRef,
+  type ScanResult,
   type TraceCodeConfig,
 } from '../tracecodes';
 import { CliError, UsageError, type CommandContext } from './command';
@@ -44,60 +47,31 @@ async function scanDir(ctx: CommandContext, args: string[], most: number) {
   const root = path.resolve(ctx.cwd, args[0] ?? '.');
   const config = configOf(ctx);
   const result = await scanTreeParallel([root], config);
-  if (result.failures.some((f) => f.file === root)) throw new CliError(`${args[0] ?? '.'}: ${result.failures[0].error}`);
-  for (const failure of result.failures) ctx.stderr.write(`plumbline: ${failure.file}: ${failure.error}\n`);
+  failuresOf(ctx, root, args, result.failures);
   // Given one file, paths are shown relative to its folder (relative to the file itself they would be empty).
   return { root: result.files === 1 && result.index.files()[0] === root ? path.dirname(root) : root, config, ...result };
 }
 
-/**
- * The JSON text of sites under one root, written by hand: a dense tree has 30,000 sites, most
- * listed twice (again under their duplicate code), and objects made for JSON.stringify cost
- * more than reading the files. Each site's text is made once, each file's path once; the keys
- * are those, in the order, that JSON.stringify of { code, file, line, column, kind, name, key? }
- * gives.
- */
-function siteJsonUnder(root: string): (refs: readonly SiteRef[]) => string {
-  const paths = new Map<string, string>();
-  const made = new Map<SiteRef['site'], string>();
-  const one = (ref: SiteRef) => {
-    let json = made.get(ref.site);
-    if (json === undefined) {
-      let file = paths.get(ref.file);
-      if (file === undefined) paths.set(ref.file, (file = JSON.stringify(relativeTo(root, ref.file))));
-      const { code, line, character, kind, name, key } = ref.site;
-      json = `{"code":${JSON.stringify(code)},"file":${file},"line":${line + 1},"column":${character + 1},"kind":${JSON.stringify(kind)},"name":${JSON.stringify(name)}${key !== undefined ? `,"key":${JSON.stringify(key)}` : ''}}`;
-      made.set(ref.site, json);
-    }
-    return json;
-  };
-  return (refs) => `[${refs.map(one).join(',')}]`;
-}
-
-function siteLine(root: string, ref: SiteRef): string {
-  return `${relativeTo(root, ref.file)}:${ref.site.line + 1}:${ref.site.character + 1}  ${ref.site.code || '""'}${ref.site.key ? `  ${ref.site.key}` : ''}`;
+/** A root that cannot be read fails the command; a file that cannot be read is named on stderr. */
+function failuresOf(ctx: CommandContext, root: string, args: string[], failures: ScanResult['failures']): void {
+  const unread = failures.find((f) => f.file === root);
+  if (unread) throw new CliError(`${args[0] ?? '.'}: ${unread.error}`);
+  for (const failure of failures) ctx.stderr.write(`plumbline: ${failure.file}: ${failure.error}\n`);
 }
 
 async function runScan(ctx: CommandContext, args: string[]): Promise<number> {
-  const { root, config, index, files } = await scanDir(ctx, args, 1);
-  const sites = index.allSites();
-  const duplicates = index.duplicates(sites);
-  const malformed = sites.filter((s) => s.site.code !== '' && !config.isWellFormed(s.site.code));
-  const missing = sites.filter((s) => s.site.code === '');
-  if (ctx.values.json) {
-    const json = siteJsonUnder(root);
-    const duplicated = duplicates.map((d) => `{"code":${JSON.stringify(d.code)},"count":${d.sites.length},"sites":${json(d.sites)}}`);
-    ctx.stdout.write(`{"files":${files},"sites":${json(sites)},"duplicates":[${duplicated.join(',')}],"malformed":${json(malformed)},"missing":${json(missing)}}\n`);
-  } else {
-    // One write: a write per line costs a system call each, more than the scan on a dense tree.
-    const lines = sites.map((s) => siteLine(root, s));
-    for (const d of duplicates) lines.push(`duplicate: ${d.code} at ${d.sites.length} sites`);
-    for (const s of malformed) lines.push(`malformed: ${siteLine(root, s)} (format ${config.format})`);
-    for (const s of missing) lines.push(`missing: ${siteLine(root, s)}`);
-    lines.push(`${sites.length} site(s) in ${files} file(s)`);
-    ctx.stdout.write(`${lines.join('\n')}\n`);
+  if (args.length > 1) throw new UsageError(`unexpected argument "${args[1]}"`);
+  const root = path.resolve(ctx.cwd, args[0] ?? '.');
+  let isFile = false;
+  try {
+    isFile = statSync(root).isFile();
+  } catch {
+    // The scan reports a root it cannot read, as for the other commands.
   }
-  return ctx.values.check && (duplicates.length || malformed.length || missing.length) ? 1 : 0;
+  const report = await scanReport(root, isFile ? path.dirname(root) : root, configOf(ctx), ctx.values.json ? 'json' : 'lines');
+  failuresOf(ctx, root, args, report.failures);
+  ctx.stdout.write(report.text);
+  return ctx.values.check && report.problems ? 1 : 0;
 }
 
 async function runLookup(ctx: CommandContext, args: string[]): Promise<number> {
@@ -107,8 +81,8 @@ async function runLookup(ctx: CommandContext, args: string[]): Promise<number> {
   const candidates = codesInQuery(query, config);
   const code = candidates.find((c) => index.sitesOf(c).length) ?? candidates[0] ?? query.trim();
   const sites = index.sitesOf(code);
-  if (ctx.values.json) ctx.stdout.write(`{"code":${JSON.stringify(code)},"sites":${siteJsonUnder(root)(sites)}}\n`);
-  else if (sites.length) ctx.stdout.write(`${sites.map((s) => siteLine(root, s)).join('\n')}\n`);
+  if (ctx.values.json) ctx.stdout.write(`{"code":${JSON.stringify(code)},"sites":[${siteTextsOf(sites, root, 'json').join(',')}]}\n`);
+  else if (sites.length) ctx.stdout.write(`${siteTextsOf(sites, root, 'lines').join('\n')}\n`);
   else ctx.stderr.write(`plumbline: no site of ${candidates.length ? candidates.join(', ') : `"${query.trim()}"`} under ${args[1] ?? '.'}\n`);
   return sites.length ? 0 : 1;
 }

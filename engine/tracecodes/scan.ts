@@ -1,4 +1,4 @@
-import fs, { readdirSync, statSync } from 'node:fs';
+import fs, { readdirSync, statSync, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -29,10 +29,19 @@ export interface ScanResult {
   failures: { file: string; error: string }[];
 }
 
+/** A folder's entries in the order their whole paths sort: `b.ts` before the folder `b`'s files, `b/x.ts` before `ba.ts`. */
+function byPathOrder(a: Dirent, b: Dirent): number {
+  const x = a.isDirectory() ? `${a.name}/` : a.name;
+  const y = b.isDirectory() ? `${b.name}/` : b.name;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /**
  * The source files under the roots, in walk order: regular files only (a symbolic link is never
  * followed, so nothing outside the roots is read), without skipped and excluded folders. A root
- * that is a file is listed as it is.
+ * that is a file is listed as it is. Under each root the walk order is the order of the files'
+ * whole paths (by UTF-16 code units, as JavaScript sorts strings), so a report lists files in
+ * order without sorting them.
  */
 function sourceFiles(roots: string[], config: TraceCodeConfig, failures: ScanResult['failures'], onFile?: (files: readonly string[]) => void): string[] {
   const excluded = config.isExcluded;
@@ -43,7 +52,7 @@ function sourceFiles(roots: string[], config: TraceCodeConfig, failures: ScanRes
   const visit = (root: string, dir: string, relativeDir: string) => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true }).sort(byPathOrder);
     } catch (err) {
       if (dir === root) failures.push({ file: dir, error: (err as Error).message });
       return;
@@ -149,21 +158,45 @@ export function scanTree(roots: string[], config: TraceCodeConfig, index = new T
 const chunkFiles = 64;
 
 /**
- * The worker of scanTreeParallel: it gets the file list in batches while this thread still walks
+ * What one reading thread keeps of the files with sites, made on that thread: the sites
+ * themselves (for an index), or something smaller made from them where the thread is (a
+ * report's text: formatted on every core, and sent back as bytes rather than as objects).
+ */
+export interface SiteCollector<R> {
+  /** A file with sites; files come in increasing index order on each thread. */
+  add(index: number, file: string, sites: Site[]): void;
+  /** What the thread sends back, and the buffers to move rather than copy. */
+  finish(): { result: R; transfer: ArrayBuffer[] };
+}
+
+/**
+ * Makes each reading thread's collector. `collector` runs as source text in the worker threads,
+ * so it uses nothing but its argument, and `arg` is plain data.
+ */
+export interface SiteKeeper<R, A> {
+  collector: (arg: A) => SiteCollector<R>;
+  arg: A;
+}
+
+/**
+ * The worker of readTreeParallel: it gets the file list in batches while this thread still walks
  * the tree, and reads from the first batch on. It claims chunks of the list through a shared
  * counter (so a slow disk or a dense corner of the tree never leaves one thread idle while
- * another has a backlog), waiting for the paths of a chunk it claimed ahead of the walk, and
- * posts back, once, the sites of the files that have any and the errors. The functions are the
- * ones this thread runs, as source text, so no worker bundle is needed.
+ * another has a backlog), noting each chunk it claims as its own, waiting for the paths of a
+ * chunk it claimed ahead of the walk, and posts back, once, what its collector kept and the
+ * errors. The functions are the ones this thread runs, as source text, so no worker bundle is
+ * needed.
  */
-const workerSource = `
+const workerSource = (collector: string) => `
 var __name = (f) => f;
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const readSites = ${readSites.toString()};
 const sitesIn = ${sitesIn.toString()};
-const { counter, chunk, regex, kinds, keywords, maxBytes } = workerData;
+const { counter, owners, thread, chunk, regex, kinds, keywords, maxBytes, arg } = workerData;
 const claims = new Int32Array(counter);
+const owner = new Uint8Array(owners);
+const collector = (${collector})(arg);
 const reader = { regex: new RegExp(regex.source, regex.flags), kinds: new Map(kinds), keywords: keywords.map((k) => Buffer.from(k)), maxBytes, buffer: Buffer.allocUnsafe(256 * 1024) };
 const files = [];
 let complete = false;
@@ -174,16 +207,19 @@ parentPort.on('message', (batch) => {
   more();
 });
 (async () => {
-  const found = [];
+  const errors = [];
   for (let from = Atomics.add(claims, 0, chunk); ; from = Atomics.add(claims, 0, chunk)) {
     while (!complete && files.length < from + chunk) await new Promise((resolve) => (more = resolve));
     if (from >= files.length) break;
+    owner[from / chunk] = thread;
     for (let i = from; i < Math.min(from + chunk, files.length); i++) {
       const sites = readSites(files[i], reader, fs, sitesIn);
-      if (typeof sites === 'string' || sites.length) found.push(i, sites);
+      if (typeof sites === 'string') errors.push(i, sites);
+      else if (sites.length) collector.add(i, files[i], sites);
     }
   }
-  parentPort.postMessage(found);
+  const { result, transfer } = collector.finish();
+  parentPort.postMessage({ errors, result }, transfer);
   parentPort.close();
 })();
 `;
@@ -198,22 +234,40 @@ export interface ParallelOptions {
   minFiles?: number;
 }
 
+/** What readTreeParallel read: the source files in walk order, and what each thread's collector kept. */
+export interface TreeRead<R> {
+  files: string[];
+  /** One per thread that read files, this thread's first. */
+  results: R[];
+  /** Roots, then files, that could not be read, in walk order. */
+  failures: ScanResult['failures'];
+}
+
+interface WorkerAnswer<R> {
+  errors: (number | string)[];
+  result: R;
+}
+
 /**
- * scanTree on every core: this thread walks the tree while one worker thread per other core
- * reads the files found so far, then joins them; all claim chunks of the list through a shared
- * counter. The workers start during the walk, once it has found enough files to be worth them,
- * and send back only the files with sites (or errors); the index is filled in walk order, so
- * the result is scanTree's.
+ * Reads the source files under the roots on every core: this thread walks the tree while one
+ * worker thread per other core reads the files found so far, then joins them; all claim chunks
+ * of the list through a shared counter. The workers start during the walk, once it has found
+ * enough files to be worth them. A worker that fails takes what it kept with it: this thread
+ * reads its chunks again.
  */
-export async function scanTreeParallel(roots: string[], config: TraceCodeConfig, options: ParallelOptions = {}, index = new TraceCodeIndex(config)): Promise<ScanResult> {
+export async function readTreeParallel<R, A>(roots: string[], config: TraceCodeConfig, keeper: SiteKeeper<R, A>, options: ParallelOptions = {}): Promise<TreeRead<R>> {
   const failures: ScanResult['failures'] = [];
   const threads = Math.max(1, Math.min(options.threads ?? os.availableParallelism(), 8));
   const minFiles = Math.max(1, options.minFiles ?? 2000);
   const counter = new SharedArrayBuffer(4);
   const claims = new Int32Array(counter);
-  const workerData = { counter, chunk: chunkFiles, regex: { source: config.siteRegex.source, flags: config.siteRegex.flags }, kinds: [...config.kinds], keywords: config.keywords, maxBytes: maxFileBytes };
+  // Chunks claimed, by thread (0 for this one). The list grows during the walk, so there is room
+  // for the largest tree: 64 million files.
+  const owners = new SharedArrayBuffer(1 << 20);
+  const owner = new Uint8Array(owners);
+  const shared = { counter, owners, chunk: chunkFiles, regex: { source: config.siteRegex.source, flags: config.siteRegex.flags }, kinds: [...config.kinds], keywords: config.keywords, maxBytes: maxFileBytes, arg: keeper.arg };
   const started: Worker[] = [];
-  const workers: Promise<(number | Site[] | string)[]>[] = [];
+  const workers: Promise<WorkerAnswer<R>>[] = [];
   let posted = 0;
   const post = (files: readonly string[], last: boolean) => {
     for (const worker of started) worker.postMessage({ files: files.slice(posted), last });
@@ -222,8 +276,9 @@ export async function scanTreeParallel(roots: string[], config: TraceCodeConfig,
   const startWorkers = (files: readonly string[]) => {
     if (started.length && files.length - posted >= batchFiles) post(files, false);
     if (files.length !== minFiles || threads === 1) return;
+    const source = workerSource(keeper.collector.toString());
     for (let t = 1; t < threads; t++) {
-      const worker = new Worker(workerSource, { eval: true, workerData });
+      const worker = new Worker(source, { eval: true, workerData: { ...shared, thread: t } });
       started.push(worker);
       workers.push(
         new Promise((resolve, reject) => {
@@ -236,22 +291,68 @@ export async function scanTreeParallel(roots: string[], config: TraceCodeConfig,
   };
   const files = sourceFiles(roots, config, failures, startWorkers);
   post(files, true);
-  const rootSet = new Set(roots);
   const reader = readerOf(config);
-  const results: (Site[] | string | undefined)[] = new Array(files.length);
-  for (let from = Atomics.add(claims, 0, chunkFiles); from < files.length; from = Atomics.add(claims, 0, chunkFiles)) {
-    for (let i = from; i < Math.min(from + chunkFiles, files.length); i++) results[i] = readSites(files[i], reader, fs, sitesIn);
-  }
-  let lost = false;
-  for (const outcome of await Promise.allSettled(workers)) {
-    if (outcome.status === 'rejected') lost = true;
-    else for (let i = 0; i < outcome.value.length; i += 2) results[outcome.value[i] as number] = outcome.value[i + 1] as Site[] | string;
-  }
-  // A worker that failed took its chunks with it: read every file not known to have sites again here.
-  if (lost) for (let i = 0; i < files.length; i++) results[i] ??= readSites(files[i], reader, fs, sitesIn);
+  const collector = keeper.collector(keeper.arg);
+  const errors: (string | undefined)[] = [];
+  const readChunk = (from: number) => {
+    for (let i = from; i < Math.min(from + chunkFiles, files.length); i++) {
+      const sites = readSites(files[i], reader, fs, sitesIn);
+      if (typeof sites === 'string') errors[i] = sites;
+      else if (sites.length) collector.add(i, files[i], sites);
+    }
+  };
+  for (let from = Atomics.add(claims, 0, chunkFiles); from < files.length; from = Atomics.add(claims, 0, chunkFiles)) readChunk(from);
+  const results: R[] = [];
+  const lost = new Set<number>();
+  (await Promise.allSettled(workers)).forEach((outcome, t) => {
+    if (outcome.status === 'rejected') {
+      lost.add(t + 1);
+      return;
+    }
+    results.push(outcome.value.result);
+    for (let i = 0; i < outcome.value.errors.length; i += 2) errors[outcome.value.errors[i] as number] = outcome.value.errors[i + 1] as string;
+  });
+  // Collectors take files in increasing order, so the lost chunks are read last, in order, after a first
+  // result from this thread's own chunks.
+  if (lost.size) {
+    results.unshift(collector.finish().result);
+    const again = keeper.collector(keeper.arg);
+    for (let from = 0; from < files.length; from += chunkFiles) {
+      if (!lost.has(owner[from / chunkFiles])) continue;
+      for (let i = from; i < Math.min(from + chunkFiles, files.length); i++) {
+        const sites = readSites(files[i], reader, fs, sitesIn);
+        if (typeof sites === 'string') errors[i] = sites;
+        else if (sites.length) again.add(i, files[i], sites);
+      }
+    }
+    results.push(again.finish().result);
+  } else results.unshift(collector.finish().result);
+  errors.forEach((error, i) => {
+    if (error !== undefined) failures.push({ file: files[i], error });
+  });
+  return { files, results, failures };
+}
+
+/** Each file's sites as they are, by file index: what an index keeps. */
+function sitesByFile(): SiteCollector<(number | Site[])[]> {
+  const kept: (number | Site[])[] = [];
+  return {
+    add: (index, _file, sites) => kept.push(index, sites),
+    finish: () => ({ result: kept, transfer: [] }),
+  };
+}
+
+/** scanTree on every core (readTreeParallel); the index is filled in walk order, so the result is scanTree's. */
+export async function scanTreeParallel(roots: string[], config: TraceCodeConfig, options: ParallelOptions = {}, index = new TraceCodeIndex(config)): Promise<ScanResult> {
+  const { files, results, failures } = await readTreeParallel(roots, config, { collector: sitesByFile, arg: null }, options);
+  const kept: (Site[] | undefined)[] = new Array(files.length);
+  for (const result of results) for (let i = 0; i < result.length; i += 2) kept[result[i] as number] = result[i + 1] as Site[];
+  const rootSet = new Set(roots);
+  const unread = new Set(failures.map((f) => f.file));
   files.forEach((file, i) => {
-    const found = results[i];
-    if (found !== undefined) record(index, failures, file, found, rootSet.has(file));
+    const sites = kept[i];
+    // A root given as a file is always in the index, with or without sites.
+    if (sites || (rootSet.has(file) && !unread.has(file))) index.load(file, sites ?? []);
   });
   return { index, files: files.length, failures };
 }

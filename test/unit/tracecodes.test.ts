@@ -10,8 +10,10 @@ import {
   freshCodes,
   parseRegistry,
   readRegistry,
+  readTreeParallel,
   runtimeCodesIn,
   relativeTo,
+  scanReport,
   scanTree,
   scanTreeParallel,
   traceCodeConfig,
@@ -19,7 +21,11 @@ import {
   writeRegistry,
   type Registry,
   type Site,
+  type SiteCollector,
+  type SiteRef,
 } from '../../engine/tracecodes';
+
+declare const workerData: unknown;
 
 /** The trace codes engine (SPEC §3): sites, runtime codes, the index, fresh codes, the registry, the scan. */
 const config = traceCodeConfig();
@@ -518,6 +524,90 @@ describe('trace codes: scanning a tree', () => {
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  /**
+   * A tree for the report: names whose whole paths sort differently from their folders' names
+   * (b.ts, b/x.ts, b-c, ba, Z, é), codes that are duplicated, malformed and missing, keys and codes
+   * that are not ASCII, a file that is not UTF-8, and enough files for several chunks per thread.
+   */
+  const reportTree = () => {
+    for (let i = 0; i < 300; i++) write(`many/m${i % 7}/f${i}.ts`, i % 4 === 3 ? 'plain\n' : `x();\nthrow new CustomError("${String(i % 40).padStart(4, '0')}", "K${i}");\n`);
+    write('b.ts', 'throw new CustomError("0001", "k");\n// throw new CustomError("0009")\n');
+    write('b/x.ts', 'x = {trace: "0001"}\nthrow new CustomError("")\n');
+    write('b-c/y.js', 'throw new CustomError("zz!")\n');
+    write('ba/z.py', 'raise E(trace="0002")\n');
+    write('Z/a.ts', 'throw new CustomError("äöü1", "Ärger")\n');
+    write('é/ü.ts', 'const é = 1; throw new CustomError("0002", "é");\n');
+    writeFileSync(path.join(root, 'src/latin1.ts'), Buffer.concat([Buffer.from('throw new CustomError("0003", "'), Buffer.from([0xff, 0xfe]), Buffer.from('");\n')]));
+  };
+
+  /** The report as it was made before threads wrote it: from the index, one object per site, through JSON.stringify. */
+  const reportFromIndex = (files: number, index: TraceCodeIndex, json: boolean) => {
+    const sites = index.allSites();
+    const relative = (ref: SiteRef) => path.relative(root, ref.file).split(path.sep).join('/');
+    const object = (ref: SiteRef) => ({ code: ref.site.code, file: relative(ref), line: ref.site.line + 1, column: ref.site.character + 1, kind: ref.site.kind, name: ref.site.name, key: ref.site.key });
+    const line = (ref: SiteRef) => `${relative(ref)}:${ref.site.line + 1}:${ref.site.character + 1}  ${ref.site.code || '""'}${ref.site.key ? `  ${ref.site.key}` : ''}`;
+    const duplicates = index.duplicates(sites);
+    const malformed = sites.filter((s) => s.site.code !== '' && !config.isWellFormed(s.site.code));
+    const missing = sites.filter((s) => s.site.code === '');
+    if (json) {
+      const list = (refs: SiteRef[]) => refs.map(object);
+      return `${JSON.stringify({ files, sites: list(sites), duplicates: duplicates.map((d) => ({ code: d.code, count: d.sites.length, sites: list(d.sites) })), malformed: list(malformed), missing: list(missing) })}\n`;
+    }
+    const lines = [...sites.map(line), ...duplicates.map((d) => `duplicate: ${d.code} at ${d.sites.length} sites`), ...malformed.map((s) => `malformed: ${line(s)} (format ${config.format})`), ...missing.map((s) => `missing: ${line(s)}`), `${sites.length} site(s) in ${files} file(s)`];
+    return `${lines.join('\n')}\n`;
+  };
+
+  it('reports every site in path order, byte for byte what the index gives, on one thread or several', async () => {
+    reportTree();
+    const one = scanTree([root], config);
+    assert.ok(one.index.allSites().some((s) => s.site.key === '\ufffd\ufffd'), 'the file that is not UTF-8 is read with replacement characters');
+    for (const format of ['json', 'lines'] as const) {
+      const expected = reportFromIndex(one.files, one.index, format === 'json');
+      for (const options of [{ threads: 1 }, { threads: 2, minFiles: 1 }, { threads: 3, minFiles: 50 }]) {
+        const report = await scanReport(root, root, config, format, options);
+        assert.equal(report.text.toString('utf8'), expected, `${format}, ${JSON.stringify(options)}`);
+        assert.equal(report.problems, true);
+        assert.equal(report.files, one.files);
+      }
+    }
+    const sites = JSON.parse((await scanReport(root, root, config, 'json', { threads: 2, minFiles: 1 })).text.toString('utf8')).sites as { file: string }[];
+    const order = sites.map((s) => s.file);
+    assert.deepEqual(order.slice(0, 8), ['Z/a.ts', 'app/views.py', 'b-c/y.js', 'b.ts', 'b/x.ts', 'b/x.ts', 'ba/z.py', 'generated/api.ts']);
+    assert.equal(order.at(-1), 'é/ü.ts');
+  });
+
+  it('reports a clean tree as clean, and an empty one', async () => {
+    write('src/b.ts', 'throw new CustomError("0002", "B");\n');
+    const clean = await scanReport(path.join(root, 'src'), path.join(root, 'src'), config, 'lines', { threads: 2, minFiles: 1 });
+    assert.equal(clean.text.toString(), 'a.ts:1:24  0001  A\nb.ts:1:24  0002  B\nclient.gen.ts:1:24  0009\n3 site(s) in 4 file(s)\n');
+    assert.equal(clean.problems, false);
+    const empty = await scanReport(path.join(root, 'app/none'), root, config, 'json');
+    assert.equal(empty.text.toString(), '{"files":0,"sites":[],"duplicates":[],"malformed":[],"missing":[]}\n');
+    assert.deepEqual(empty.failures, [{ file: path.join(root, 'app/none'), error: 'no such file or folder' }]);
+  });
+
+  it('reads again the files of a worker that fails, to the same result', async () => {
+    reportTree();
+    // A collector that throws on a worker thread only: `workerData` exists in the worker's script alone.
+    const failing = (): SiteCollector<string[]> => {
+      const kept: string[] = [];
+      return {
+        add(_index, file, sites) {
+          if (typeof workerData !== 'undefined') throw new Error('lost');
+          // This thread takes its time, so the worker is started and claims chunks before the list runs out.
+          for (const until = Date.now() + 2; Date.now() < until; );
+          for (const site of sites) kept.push(`${file}:${site.line}:${site.code}`);
+        },
+        finish: () => ({ result: kept, transfer: [] }),
+      };
+    };
+    const read = await readTreeParallel([root], config, { collector: failing, arg: null }, { threads: 2, minFiles: 1 });
+    const expected = scanTree([root], config).index.allSites().map((s) => `${s.file}:${s.site.line}:${s.site.code}`);
+    assert.deepEqual(read.results.flat().sort(), expected.sort());
+    assert.equal(read.results.length, 2);
+    assert.ok(read.results[1].length > 0, 'this thread\'s own part, then the chunks the worker took, read again');
   });
 
   it('scans a root that is a file, and reports a missing root, on the parallel path too', async () => {
