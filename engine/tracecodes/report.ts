@@ -42,6 +42,9 @@ interface KeptTexts {
  */
 function siteTexts(shown: Shown): SiteCollector<KeptTexts> {
   const ascii = /^[\x00-\x7f]*$/;
+  const separator = shown.json ? ',' : '\n';
+  // `"kind":…,"name":…` by name: a pattern's name (an ASCII identifier) decides its kind.
+  const kindAndName = new Map<string, string>();
   let bytes = Buffer.allocUnsafeSlow(1 << 20);
   let size = 0;
   const files: number[] = [];
@@ -49,9 +52,9 @@ function siteTexts(shown: Shown): SiteCollector<KeptTexts> {
   const codes: string[] = [];
   const ends: number[] = [];
   const write = (text: string, isAscii: boolean) => {
-    // UTF-8 takes at most three bytes per UTF-16 unit; then the separator.
-    if (size + text.length * 3 + 1 > bytes.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(bytes.length * 2, size + text.length * 3 + 1));
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    if (size + text.length * 3 > bytes.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(bytes.length * 2, size + text.length * 3));
       bytes.copy(bigger, 0, 0, size);
       bytes = bigger;
     }
@@ -61,18 +64,37 @@ function siteTexts(shown: Shown): SiteCollector<KeptTexts> {
     add(index, file, sites) {
       let relative = file.startsWith(shown.prefix) ? file.slice(shown.prefix.length) : file;
       if (shown.sep !== '/') relative = relative.split(shown.sep).join('/');
-      const plain = ascii.test(relative);
       const quoted = shown.json ? JSON.stringify(relative) : '';
       files.push(index);
       firstSite.push(codes.length);
+      const texts: string[] = [];
+      let isAscii = ascii.test(relative);
       for (const { code, line, character, kind, name, key } of sites) {
-        const text = shown.json
-          ? `{"code":${JSON.stringify(code)},"file":${quoted},"line":${line + 1},"column":${character + 1},"kind":${JSON.stringify(kind)},"name":${JSON.stringify(name)}${key !== undefined ? `,"key":${JSON.stringify(key)}` : ''}}`
-          : `${relative}:${line + 1}:${character + 1}  ${code || '""'}${key ? `  ${key}` : ''}`;
-        write(text, plain && ascii.test(code) && ascii.test(name) && (key === undefined || ascii.test(key)));
+        let tail = kindAndName.get(name);
+        if (tail === undefined) kindAndName.set(name, (tail = `"kind":${JSON.stringify(kind)},"name":${JSON.stringify(name)}`));
+        texts.push(
+          shown.json
+            ? `{"code":${JSON.stringify(code)},"file":${quoted},"line":${line + 1},"column":${character + 1},${tail}${key !== undefined ? `,"key":${JSON.stringify(key)}` : ''}}`
+            : `${relative}:${line + 1}:${character + 1}  ${code || '""'}${key ? `  ${key}` : ''}`,
+        );
         codes.push(code);
+        isAscii = isAscii && ascii.test(code) && (key === undefined || ascii.test(key));
+      }
+      // A file's texts in one write, where their UTF-8 is their UTF-16 units one for one; one by one otherwise.
+      if (isAscii) {
+        let text = '';
+        for (const one of texts) {
+          text += one;
+          ends.push(size + text.length);
+          text += separator;
+        }
+        write(text, true);
+        return;
+      }
+      for (const one of texts) {
+        write(one, false);
         ends.push(size);
-        bytes[size++] = shown.json ? 44 : 10;
+        write(separator, true);
       }
     },
     finish() {
@@ -161,18 +183,26 @@ export async function scanReport(root: string, shownFrom: string, config: TraceC
   const { files, results: parts, failures } = await readTreeParallel([root], config, { collector: siteTexts, arg: shownOf(shownFrom, format) }, options);
   // Every site, in file order (the walk's, which is path order): which thread's part, and where in it.
   const count = parts.reduce((n, p) => n + p.codes.length, 0);
+  const partOfFile = new Int8Array(files.length).fill(-1);
+  const slotOfFile = new Int32Array(files.length);
+  for (let p = 0; p < parts.length; p++) {
+    const kept = parts[p].files;
+    for (let f = 0; f < kept.length; f++) {
+      partOfFile[kept[f]] = p;
+      slotOfFile[kept[f]] = f;
+    }
+  }
   const partOf = new Uint8Array(count);
   const siteOf = new Int32Array(count);
   const length = new Int32Array(count);
-  const next = parts.map(() => 0);
-  for (let s = 0; s < count; ) {
-    let p = -1;
-    for (let q = 0; q < parts.length; q++) if (next[q] < parts[q].files.length && (p === -1 || parts[q].files[next[q]] < parts[p].files[next[p]])) p = q;
-    const f = next[p]++;
-    for (let site = parts[p].firstSite[f]; site < parts[p].firstSite[f + 1]; site++, s++) {
+  for (let file = 0, s = 0; file < files.length; file++) {
+    const p = partOfFile[file];
+    if (p === -1) continue;
+    const { firstSite, ends } = parts[p];
+    for (let site = firstSite[slotOfFile[file]]; site < firstSite[slotOfFile[file] + 1]; site++, s++) {
       partOf[s] = p;
       siteOf[s] = site;
-      length[s] = parts[p].ends[site] - startOf(parts[p].ends, site);
+      length[s] = ends[site] - startOf(ends, site);
     }
   }
   // Each code's sites, and whether it is malformed (asked once per code).
@@ -190,7 +220,10 @@ export async function scanReport(root: string, shownFrom: string, config: TraceC
     else byCode.set(code, (same = { sites: [s], malformed: !config.isWellFormed(code) }));
     if (same.malformed) malformed.push(s);
   }
-  const duplicates = [...byCode].filter(([, same]) => same.sites.length > 1).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const duplicates = [...byCode.keys()]
+    .filter((code) => byCode.get(code)!.sites.length > 1)
+    .sort()
+    .map((code) => [code, byCode.get(code)!] as const);
 
   // The output's size, told in advance: growing it would copy it and touch twice the memory.
   const sizeOf = (sites: number[]) => sites.reduce((n, s) => n + length[s] + 64, 64);

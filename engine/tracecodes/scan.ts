@@ -1,4 +1,5 @@
 import fs, { readdirSync, statSync, type Dirent } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -93,6 +94,7 @@ interface Reader {
   keywords: Buffer[];
   maxBytes: number;
   buffer: Buffer;
+  isAscii: (bytes: Uint8Array) => boolean;
 }
 
 /**
@@ -128,11 +130,12 @@ function readSites(file: string, reader: Reader, io: Pick<typeof fs, 'openSync' 
   }
   const bytes = reader.buffer.subarray(0, length);
   if (length > reader.maxBytes || !reader.keywords.some((k) => bytes.includes(k))) return [];
-  return find(bytes.toString('utf8'), reader.regex, reader.kinds);
+  // ASCII read as Latin-1 is the same text, made without UTF-8's decoding: most source files are ASCII.
+  return find(bytes.toString(reader.isAscii(bytes) ? 'latin1' : 'utf8'), reader.regex, reader.kinds);
 }
 
 function readerOf(config: TraceCodeConfig): Reader {
-  return { regex: config.siteRegex, kinds: config.kinds, keywords: config.keywords.map((k) => Buffer.from(k)), maxBytes: maxFileBytes, buffer: Buffer.allocUnsafe(256 * 1024) };
+  return { regex: config.siteRegex, kinds: config.kinds, keywords: config.keywords.map((k) => Buffer.from(k)), maxBytes: maxFileBytes, buffer: Buffer.allocUnsafe(256 * 1024), isAscii };
 }
 
 function record(index: TraceCodeIndex, failures: ScanResult['failures'], file: string, found: Site[] | string, isRoot: boolean) {
@@ -197,7 +200,7 @@ const { counter, owners, thread, chunk, regex, kinds, keywords, maxBytes, arg } 
 const claims = new Int32Array(counter);
 const owner = new Uint8Array(owners);
 const collector = (${collector})(arg);
-const reader = { regex: new RegExp(regex.source, regex.flags), kinds: new Map(kinds), keywords: keywords.map((k) => Buffer.from(k)), maxBytes, buffer: Buffer.allocUnsafe(256 * 1024) };
+const reader = { regex: new RegExp(regex.source, regex.flags), kinds: new Map(kinds), keywords: keywords.map((k) => Buffer.from(k)), maxBytes, buffer: Buffer.allocUnsafe(256 * 1024), isAscii: require('node:buffer').isAscii };
 const files = [];
 let complete = false;
 let more = () => {};
