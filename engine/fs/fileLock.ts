@@ -1,10 +1,12 @@
-import { open, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { readFile, realpath, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { makeFoldersWithin, stageFileWrite, type WriteOptions } from './atomicWrite';
+import { makeFoldersWithin, stageFileWrite, stageWriteAt, WriteError, type WriteOptions } from './atomicWrite';
+import { isWithin } from './confine';
 import { isProcessRunning } from '../processes';
 import { describeFsError } from './errors';
-import { readRegularFile } from './readFile';
+import { readRegularFileAndMode } from './readFile';
 
 /** How long an edit waits for another writer of the same file before it gives up with an error. */
 const WAIT_MS = 60_000;
@@ -20,13 +22,13 @@ const queues = new Map<string, Promise<unknown>>();
  * read-modify-write done inside never loses a concurrent edit: each one reads what the previous
  * one wrote.
  */
-export async function withFileLock<T>(file: string, work: () => Promise<T>): Promise<T> {
-  const key = await realKey(file);
+export async function withFileLock<T>(file: string, work: (real: string) => Promise<T>, real?: string): Promise<T> {
+  const key = real ?? (await realKey(file));
   const previous = queues.get(key) ?? Promise.resolve();
   const current = previous.catch(() => undefined).then(async () => {
     const release = await lockAcrossProcesses(key, file);
     try {
-      return await work();
+      return await work(key);
     } finally {
       await release();
     }
@@ -51,21 +53,32 @@ export async function editFile(
   edit: (current: Buffer | null) => Promise<Uint8Array | string | undefined> | Uint8Array | string | undefined,
   options: WriteOptions & { whileStaged?: (current: Buffer | null) => Promise<void> } = {},
 ): Promise<boolean> {
-  // The folder first (the lock file lives in it); the write then finds it made.
-  if (options.createFoldersWithin) await makeFoldersWithin(options.createFoldersWithin, path.dirname(file));
-  return withFileLock(file, async () => {
-    const current = await readRegularFile(file, { missing: 'null' });
-    const next = await edit(current);
-    if (next === undefined) return false;
-    const [staged, meanwhile] = await Promise.allSettled([stageFileWrite(file, next, { mode: options.mode }), options.whileStaged?.(current)]);
-    if (staged.status === 'rejected') throw staged.reason;
-    if (meanwhile.status === 'rejected') {
-      await staged.value.discard();
-      throw meanwhile.reason;
-    }
-    await staged.value.commit();
-    return true;
-  });
+  // An existing file's real path is the lock's key and the write's target, found once: an agent's
+  // edit step waits on each round trip to the disk's threads. A new file's folders are made first
+  // (the lock file lives in them), each checked on the way.
+  const real = await realpath(path.resolve(file)).catch(() => undefined);
+  const within = options.createFoldersWithin;
+  if (real === undefined && within) await makeFoldersWithin(within, path.dirname(file));
+  if (real !== undefined && within && !isWithin(within, real)) throw new WriteError(`cannot write ${file}: it leads outside ${within}`);
+  return withFileLock(
+    file,
+    async (key) => {
+      const current = await readRegularFileAndMode(key, { missing: 'null' });
+      const next = await edit(current?.bytes ?? null);
+      if (next === undefined) return false;
+      // A file read through its real path is rewritten there, keeping its mode; a new one takes the checks of every write.
+      const stage = current && key === real ? stageWriteAt(file, key, next, current.mode) : stageFileWrite(file, next, { mode: options.mode });
+      const [staged, meanwhile] = await Promise.allSettled([stage, options.whileStaged?.(current?.bytes ?? null)]);
+      if (staged.status === 'rejected') throw staged.reason;
+      if (meanwhile.status === 'rejected') {
+        await staged.value.discard();
+        throw meanwhile.reason;
+      }
+      await staged.value.commit();
+      return true;
+    },
+    real,
+  );
 }
 
 /** The real path, or for a file not made yet its real folder plus its name: two spellings of one file share a queue. */
@@ -93,11 +106,25 @@ async function lockAcrossProcesses(key: string, file: string): Promise<() => Pro
   const me: Holder = { pid: process.pid, host: os.hostname() };
   const deadline = Date.now() + WAIT_MS;
   for (let attempt = 0; ; attempt++) {
+    // Synchronous, as the write of the file itself (atomicWrite.ts): a lock file's few bytes cost
+    // less than the round trips to the disk's threads, and no one reads it half written.
     try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      await handle.writeFile(JSON.stringify({ ...me, file: key, at: new Date().toISOString() }));
-      await handle.close();
-      return () => unlink(lockPath).catch(() => undefined);
+      const fd = openSync(lockPath, 'wx', 0o600);
+      try {
+        writeSync(fd, JSON.stringify({ ...me, file: key, at: new Date().toISOString() }));
+      } catch (err) {
+        closeSync(fd);
+        unlinkSync(lockPath);
+        throw err;
+      }
+      closeSync(fd);
+      return async () => {
+        try {
+          unlinkSync(lockPath);
+        } catch {
+          // Gone already: someone judged it abandoned.
+        }
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot lock ${file} for editing: ${describeFsError(err)}`);
     }

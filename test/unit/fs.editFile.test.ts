@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { editFile } from '../../engine/fs';
+import { editFile, readRegularFile } from '../../engine/fs';
 
 /** editFile with work done while the new bytes are staged (the agent's guard runs there). */
 describe('editFile with work while the write is staged', () => {
@@ -56,5 +56,39 @@ describe('editFile with work while the write is staged', () => {
     assert.equal(lines.length, 21);
     assert.deepEqual(lines.slice(1).sort(), Array.from({ length: 20 }, (_, i) => `line ${i}`).sort());
     assert.deepEqual(readdirSync(dir), ['code.ts']);
+  });
+
+  it('keeps the mode of the file it rewrites, and writes through a link to the file it points at', async () => {
+    const script = path.join(dir, 'run.sh');
+    writeFileSync(script, '#!/bin/sh\necho old\n');
+    chmodSync(script, 0o754);
+    symlinkSync(script, path.join(dir, 'link.sh'));
+    await editFile(path.join(dir, 'link.sh'), (current) => current!.toString().replace('old', 'new'));
+    assert.equal(readFileSync(script, 'utf8'), '#!/bin/sh\necho new\n');
+    assert.equal(statSync(script).mode & 0o777, 0o754);
+    assert.ok(lstatSync(path.join(dir, 'link.sh')).isSymbolicLink(), 'the link is still a link');
+    assert.deepEqual(readdirSync(dir).sort(), ['code.ts', 'link.sh', 'run.sh']);
+  });
+
+  it('makes the folders of a new file inside the given root, and refuses a file whose real path is outside it', async () => {
+    const root = path.join(dir, 'root');
+    await editFile(path.join(root, 'a/b/new.ts'), () => 'made\n', { createFoldersWithin: dir });
+    assert.equal(readFileSync(path.join(root, 'a/b/new.ts'), 'utf8'), 'made\n');
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'plumbline-outside-'));
+    try {
+      writeFileSync(path.join(outside, 'secret.ts'), 'secret\n');
+      symlinkSync(path.join(outside, 'secret.ts'), path.join(root, 'leak.ts'));
+      await assert.rejects(editFile(path.join(root, 'leak.ts'), () => 'changed\n', { createFoldersWithin: root }), /leads outside/);
+      assert.equal(readFileSync(path.join(outside, 'secret.ts'), 'utf8'), 'secret\n');
+      assert.deepEqual(readdirSync(outside), ['secret.ts']);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a file whose size says less than it holds (a file of /proc) to its end', async () => {
+    const status = await readRegularFile('/proc/self/status');
+    assert.equal(statSync('/proc/self/status').size, 0);
+    assert.match(status.toString(), /^Name:[\s\S]*\nPid:\s+\d+/);
   });
 });
