@@ -35,6 +35,9 @@ export class PlanService {
   /** Callers of scanned(), woken when a scan ends. */
   private readonly waiting: (() => void)[] = [];
   private lastPublished = 0;
+  /** Plans announced by the scan, not sent yet, and their tasks. */
+  private midway: PlanSummary[] = [];
+  private midwayTasks = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -72,10 +75,16 @@ export class PlanService {
           filter: this.filter,
           index: this.index,
           keep: (file) => this.documents.get(URI.file(file).toString()) !== undefined,
+          // Each plan is announced as it is read, its work spread over the read's slices; the
+          // announcements go out every 100 ms, or sooner when they are many tasks: a message
+          // is encoded and written in one turn, and parsed in one by the client.
           onPlan: (doc) => {
             if (this.scanning !== scan) return;
             this.dirty.add(doc.file);
-            if (Date.now() - this.lastPublished >= scanPublishMs) this.publishWhileScanning();
+            const summary = this.announce(doc, true)!;
+            this.midway.push(summary);
+            this.midwayTasks += summary.tasks.length;
+            if (this.midwayTasks >= midwayTasksMax || Date.now() - this.lastPublished >= scanPublishMs) this.publishWhileScanning();
           },
         });
         for (const file of loaded.files) seen.add(file);
@@ -213,7 +222,8 @@ export class PlanService {
    * yet. Only the files read are visited; the whole workspace is gone through once, at the end.
    */
   private publishWhileScanning(): void {
-    const changed: PlanSummary[] = [];
+    const changed = this.midway.splice(0);
+    this.midwayTasks = 0;
     for (const file of this.dirty) {
       const doc = this.index.get(file);
       if (doc) changed.push(this.announce(doc, true)!);
@@ -229,6 +239,8 @@ export class PlanService {
    * carries the whole workspace.
    */
   private async finishScan(scan: symbol): Promise<void> {
+    // The plans announced since the last message go first: the pass below tells only of changes.
+    this.publishWhileScanning();
     let changed: PlanSummary[] = [];
     let slice = performance.now();
     for (const doc of this.index.documents()) {
@@ -261,10 +273,13 @@ export class PlanService {
    */
   private announce(doc: PlanDocument, midScan = false): PlanSummary | undefined {
     const uri = URI.file(doc.file).toString();
-    const all = this.index.problems(doc.file);
+    const open = this.documents.get(uri) !== undefined;
+    // Mid-scan, cycles are looked for in open plans only: the rest get no diagnostics before the
+    // end, and the end looks again at every plan, with every plan read.
+    const all = this.index.problems(doc.file, { cycles: !midScan || open });
     const problems = midScan ? all.filter((p) => p.code !== 'unknown-dependency') : all;
     const key = JSON.stringify(problems);
-    if ((!midScan || this.documents.get(uri)) && this.diagnosed.get(uri) !== key) {
+    if ((!midScan || open) && this.diagnosed.get(uri) !== key) {
       // A plan never diagnosed that has no problems needs no (empty) message.
       if (problems.length || this.diagnosed.has(uri)) this.diagnostics.set(uri, 'plans', diagnosticsFor(doc, problems));
       this.diagnosed.set(uri, key);
@@ -311,6 +326,9 @@ const finishSliceMs = 2;
 
 /** How often a scan shows the plans it has read so far. */
 const scanPublishMs = 100;
+
+/** Tasks in one message of a scan, at most (about 1 MB of JSON): sent sooner than every 100 ms when the plans read are big. */
+const midwayTasksMax = 2000;
 
 export function toPath(uri: string): string | undefined {
   const parsed = URI.parse(uri);

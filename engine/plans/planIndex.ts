@@ -120,13 +120,17 @@ export class PlanIndex {
     for (const [title, task] of local.byTitle) add(global.byTitle, title, { file: doc.file, task });
   }
 
-  /** The file's own problems plus those that depend on the rest of the workspace. */
-  problems(file: string): Problem[] {
+  /**
+   * The file's own problems plus those that depend on the rest of the workspace. Without
+   * `cycles`, dependency cycles are not looked for: the walk goes as far as the dependencies
+   * reach, which in a workspace of linked plans is most of it (a scan still reading skips it).
+   */
+  problems(file: string, options: { cycles?: boolean } = {}): Problem[] {
     const doc = this.docs.get(file);
     if (!doc) return [];
     const problems = [...doc.problems];
     const seenIds = new Map<string, PlanTask>();
-    const cycles = this.cyclesFrom(doc);
+    const cycles = options.cycles === false ? new Map<string, string[]>() : this.cyclesFrom(doc);
     let lines: ReturnType<typeof splitLines> | undefined; // only for an unknown status, which is rare
     const children = new Map<string, PlanTask[]>();
     for (const task of doc.tasks) {
