@@ -6,15 +6,14 @@ import { readTreeParallel, type ParallelOptions, type ScanResult, type SiteColle
 /** The two forms of `plumbline trace-codes scan`: the JSON of SPEC §7, or a line per site. */
 export type ReportFormat = 'json' | 'lines';
 
-/** How sites are shown: the prefix cut from paths (the root and a separator), and the form. */
+/** How sites are shown: the prefix cut from paths (the root and a path separator), the form, and what follows each site's text. */
 interface Shown {
   prefix: string;
   sep: string;
   json: boolean;
+  /** A comma in JSON, a newline in lines. */
+  separator: ',' | '\n';
 }
-
-/** What follows each site's text: a comma in JSON, a newline in lines. */
-const separatorOf = (format: ReportFormat) => (format === 'json' ? 44 : 10);
 
 /** The sites one thread kept: their texts as UTF-8 bytes, one after the other, and their codes. */
 interface KeptTexts {
@@ -42,7 +41,6 @@ interface KeptTexts {
  */
 function siteTexts(shown: Shown): SiteCollector<KeptTexts> {
   const ascii = /^[\x00-\x7f]*$/;
-  const separator = shown.json ? ',' : '\n';
   // `"kind":…,"name":…` by name: a pattern's name (an ASCII identifier) decides its kind.
   const kindAndName = new Map<string, string>();
   let bytes = Buffer.allocUnsafeSlow(1 << 20);
@@ -86,7 +84,7 @@ function siteTexts(shown: Shown): SiteCollector<KeptTexts> {
         for (const one of texts) {
           text += one;
           ends.push(size + text.length);
-          text += separator;
+          text += shown.separator;
         }
         write(text, true);
         return;
@@ -94,7 +92,7 @@ function siteTexts(shown: Shown): SiteCollector<KeptTexts> {
       for (const one of texts) {
         write(one, false);
         ends.push(size);
-        write(separator, true);
+        write(shown.separator, true);
       }
     },
     finish() {
@@ -106,7 +104,7 @@ function siteTexts(shown: Shown): SiteCollector<KeptTexts> {
 }
 
 function shownOf(shownFrom: string, format: ReportFormat): Shown {
-  return { prefix: shownFrom.endsWith(path.sep) ? shownFrom : shownFrom + path.sep, sep: path.sep, json: format === 'json' };
+  return { prefix: shownFrom.endsWith(path.sep) ? shownFrom : shownFrom + path.sep, sep: path.sep, json: format === 'json', separator: format === 'json' ? ',' : '\n' };
 }
 
 /** Each site's text as the report shows it (a lookup's answer shows its sites so). */
@@ -180,7 +178,8 @@ class ByteWriter {
  * relative to `shownFrom` (the root, or a file root's folder), with forward slashes.
  */
 export async function scanReport(root: string, shownFrom: string, config: TraceCodeConfig, format: ReportFormat, options?: ParallelOptions): Promise<ScanReport> {
-  const { files, results: parts, failures } = await readTreeParallel([root], config, { collector: siteTexts, arg: shownOf(shownFrom, format) }, options);
+  const shown = shownOf(shownFrom, format);
+  const { files, results: parts, failures } = await readTreeParallel([root], config, { collector: siteTexts, arg: shown }, options);
   // Every site, in file order (the walk's, which is path order): which thread's part, and where in it.
   const count = parts.reduce((n, p) => n + p.codes.length, 0);
   const partOfFile = new Int8Array(files.length).fill(-1);
@@ -228,7 +227,7 @@ export async function scanReport(root: string, shownFrom: string, config: TraceC
   // The output's size, told in advance: growing it would copy it and touch twice the memory.
   const sizeOf = (sites: number[]) => sites.reduce((n, s) => n + length[s] + 64, 64);
   const size = sizeOf([]) + length.reduce((n, l) => n + l + 1, 0) + sizeOf(malformed) + sizeOf(missing) + duplicates.reduce((n, [code, same]) => n + sizeOf(same.sites) + code.length * 6, 0);
-  const separator = separatorOf(format);
+  const separator = shown.separator.charCodeAt(0);
   const out = new ByteWriter(size);
   // Where each site's text is in the output, once the list of every site is written: the
   // duplicates, malformed and missing sites are copies of it.

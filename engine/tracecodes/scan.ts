@@ -212,9 +212,9 @@ parentPort.on('message', (batch) => {
 (async () => {
   const errors = [];
   for (let from = Atomics.add(claims, 0, chunk); ; from = Atomics.add(claims, 0, chunk)) {
+    owner[from / chunk] = thread;
     while (!complete && files.length < from + chunk) await new Promise((resolve) => (more = resolve));
     if (from >= files.length) break;
-    owner[from / chunk] = thread;
     for (let i = from; i < Math.min(from + chunk, files.length); i++) {
       const sites = readSites(files[i], reader, fs, sitesIn);
       if (typeof sites === 'string') errors.push(i, sites);
@@ -297,14 +297,14 @@ export async function readTreeParallel<R, A>(roots: string[], config: TraceCodeC
   const reader = readerOf(config);
   const collector = keeper.collector(keeper.arg);
   const errors: (string | undefined)[] = [];
-  const readChunk = (from: number) => {
+  const readChunk = (from: number, into: SiteCollector<R>) => {
     for (let i = from; i < Math.min(from + chunkFiles, files.length); i++) {
       const sites = readSites(files[i], reader, fs, sitesIn);
       if (typeof sites === 'string') errors[i] = sites;
-      else if (sites.length) collector.add(i, files[i], sites);
+      else if (sites.length) into.add(i, files[i], sites);
     }
   };
-  for (let from = Atomics.add(claims, 0, chunkFiles); from < files.length; from = Atomics.add(claims, 0, chunkFiles)) readChunk(from);
+  for (let from = Atomics.add(claims, 0, chunkFiles); from < files.length; from = Atomics.add(claims, 0, chunkFiles)) readChunk(from, collector);
   const results: R[] = [];
   const lost = new Set<number>();
   (await Promise.allSettled(workers)).forEach((outcome, t) => {
@@ -315,21 +315,14 @@ export async function readTreeParallel<R, A>(roots: string[], config: TraceCodeC
     results.push(outcome.value.result);
     for (let i = 0; i < outcome.value.errors.length; i += 2) errors[outcome.value.errors[i] as number] = outcome.value.errors[i + 1] as string;
   });
-  // Collectors take files in increasing order, so the lost chunks are read last, in order, after a first
-  // result from this thread's own chunks.
+  results.unshift(collector.finish().result);
+  // A worker that failed took what it kept with it: its chunks are read again here, into a
+  // collector of their own (a collector takes files in increasing order).
   if (lost.size) {
-    results.unshift(collector.finish().result);
     const again = keeper.collector(keeper.arg);
-    for (let from = 0; from < files.length; from += chunkFiles) {
-      if (!lost.has(owner[from / chunkFiles])) continue;
-      for (let i = from; i < Math.min(from + chunkFiles, files.length); i++) {
-        const sites = readSites(files[i], reader, fs, sitesIn);
-        if (typeof sites === 'string') errors[i] = sites;
-        else if (sites.length) again.add(i, files[i], sites);
-      }
-    }
+    for (let from = 0; from < files.length; from += chunkFiles) if (lost.has(owner[from / chunkFiles])) readChunk(from, again);
     results.push(again.finish().result);
-  } else results.unshift(collector.finish().result);
+  }
   errors.forEach((error, i) => {
     if (error !== undefined) failures.push({ file: files[i], error });
   });
