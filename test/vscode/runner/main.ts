@@ -119,7 +119,8 @@ async function runOn(line: VsCodeLine): Promise<z.infer<typeof RunResult> | { er
       userDataDir: path.join(tmp, 'user'),
       extensionsDir: path.join(tmp, 'extensions'),
       extensions: [path.join(root, 'test/vscode/lmFixture')],
-      settings: quietSettings,
+      // Keystrokes land as typed: a suggestion that pops up on a slow machine would take the Enter.
+      settings: { ...quietSettings, 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false, 'editor.acceptSuggestionOnEnter': 'off' },
       env: { PLUMBLINE_TEST_RUNNER_URL: runnerHttp.url },
       output: (chunk) => serverLog.push(chunk),
     });
