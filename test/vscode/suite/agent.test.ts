@@ -190,7 +190,9 @@ describe('Agent runs in a real VS Code', () => {
     const edit = new vscode.WorkspaceEdit();
     edit.delete(document.uri, new vscode.Range(0, 0, 1, 0));
     assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.ok(await document.save());
+    // Newer VS Code may see the text is what was saved and call the editor clean: then there is nothing to save.
+    if (document.isDirty) assert.ok(await document.save());
+    assert.ok(!document.isDirty);
     assert.equal(await readFile(file('agent-work/hello.ts'), 'utf8'), hello);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
