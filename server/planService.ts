@@ -80,7 +80,6 @@ export class PlanService {
           // is encoded and written in one turn, and parsed in one by the client.
           onPlan: (doc) => {
             if (this.scanning !== scan) return;
-            this.dirty.add(doc.file);
             const summary = this.announce(doc, true)!;
             this.midway.push(summary);
             this.midwayTasks += summary.tasks.length;

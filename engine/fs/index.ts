@@ -1,4 +1,4 @@
-export { removeStaleTempFiles, stageFileWrite, tempPathFor, writeFileAtomic, WriteError, type StagedWrite, type WriteOptions } from './atomicWrite';
+export { removeStaleTempFiles, tempPathFor, writeFileAtomic, WriteError, type WriteOptions } from './atomicWrite';
 export { isWithin, resolvesWithin } from './confine';
 export { describeFsError } from './errors';
 export { editFile, withFileLock } from './fileLock';

@@ -49,9 +49,10 @@ export namespace ToggleCheckboxRequest {
 
 /**
  * Sent by the server whenever plans change (a file edited in VS Code or on disk, created or
- * deleted): the plans that changed, and the uris of files that are no longer plans. While the
- * server reads the workspace, `complete: false` ones bring the plans read so far (open ones
- * first); the scan's end sends every plan, with `full: true` (replace what you have).
+ * deleted): the plans that changed, and the uris of files that are no longer plans. The first
+ * one of the server's life has `full: true` (replace what you have); after it, each adds,
+ * changes and removes. While the server reads the workspace, `complete: false` ones bring the
+ * plans read so far (open ones first); the read's last one has `complete: true`.
  */
 export namespace PlansChangedNotification {
   export const method = 'plumbline/plansChanged';

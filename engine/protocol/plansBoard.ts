@@ -26,8 +26,10 @@ export const fromWebview = messageSet(Ready, OpenTask, SetStatus, ToggleCheckbox
 
 // ── host → webview ──────────────────────────────────────────────────────────
 
-/** Every plan, sent on `ready` and whenever a plan changes. */
-/** `ready`: plans have arrived; `complete`: every plan of the workspace is among them (the server reads open plans first). */
+/**
+ * Every plan, sent on `ready` and whenever a plan changes. `ready`: plans have arrived;
+ * `complete`: every plan of the workspace is among them (the server reads open plans first).
+ */
 export const Plans = messageType('plans', z.object({ plans: z.array(PlanSummary), ready: z.boolean(), complete: z.boolean() }).strict());
 /** A message for the person, shown on the board (e.g. why an action did nothing). */
 export const Notice = messageType('notice', z.object({ message: z.string() }).strict());
